@@ -1,0 +1,3 @@
+from coprod_kg.cli import main
+
+main()

@@ -1,0 +1,89 @@
+"""The coprod-kg command line: a thin layer over the library.
+
+Each command parses its arguments, calls the library, prints, and sets the exit
+code. Commands live in `coprod_kg.commands.*`; heavy libraries (rdflib, pyshacl)
+are imported inside the commands so that `coprod-kg --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from coprod_kg import __version__
+from coprod_kg.errors import CoprodError
+from coprod_kg.settings import Settings
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "--version", prog_name="coprod-kg")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Instance-data file or folder to load instead of the bundled data (repeatable).",
+)
+@click.option(
+    "--store",
+    type=click.Choice(["memory", "oxigraph"]),
+    default="oxigraph",
+    show_default=True,
+    help="Embedded store: rdflib in memory, or Oxigraph.",
+)
+@click.option("--endpoint", metavar="URL", help="Query endpoint of a SPARQL 1.1 server to use instead.")
+@click.option("--update-endpoint", metavar="URL", help="Update endpoint (default: sibling of --endpoint).")
+@click.option("--gsp-endpoint", metavar="URL", help="Graph Store endpoint (default: sibling of --endpoint).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a server.")
+@click.option(
+    "--allow-federation",
+    is_flag=True,
+    help="Let queries use SERVICE and LOAD (refused by default: they reach other hosts).",
+)
+@click.pass_context
+def cli(ctx: click.Context, sources, store, endpoint, update_endpoint, gsp_endpoint, timeout,
+        allow_federation) -> None:
+    """coprod-kg: query, validate and publish the evidence base for co-production."""
+    ctx.obj = Settings(
+        sources=tuple(sources),
+        store=store,
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        gsp_endpoint=gsp_endpoint,
+        timeout=timeout,
+        allow_federation=allow_federation,
+    )
+
+
+def _register_commands() -> None:
+    from coprod_kg.commands import register
+
+    register(cli)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: turn library errors into one line on stderr and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="coprod-kg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(2 if error.exit_code == 2 else error.exit_code)
+    except CoprodError as error:
+        click.echo(f"coprod-kg: error: {error}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)
