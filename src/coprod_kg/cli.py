@@ -19,7 +19,28 @@ from coprod_kg.settings import Settings
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class CliError(click.ClickException):
+    """A library error shown as one line on stderr, with the library's exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"coprod-kg: error: {self.format_message()}", err=True)
+
+
+class CoprodGroup(click.Group):
+    """Turns CoprodError (and unreadable output pipes) into CliError for every command."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CoprodError as error:
+            raise CliError(str(error), error.exit_code) from None
+
+
+@click.group(cls=CoprodGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="coprod-kg")
 @click.option(
     "--source",
@@ -69,21 +90,8 @@ _register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: turn library errors into one line on stderr and an exit code."""
+    """Entry point of the console script and of `python -m coprod_kg`."""
     try:
-        cli.main(args=argv, prog_name="coprod-kg", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as error:
-        error.show()
-        sys.exit(2 if error.exit_code == 2 else error.exit_code)
-    except CoprodError as error:
-        click.echo(f"coprod-kg: error: {error}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
+        cli.main(args=argv, prog_name="coprod-kg")
     except BrokenPipeError:
         sys.exit(0)
-    sys.exit(0)

@@ -1,0 +1,42 @@
+"""Shared fixtures. Area-specific fixtures live in tests/fixtures_*.py modules or here, added
+with small edits: several developers extend this file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+REVIEW_TEXT = SHARED / "seed" / "000_83afc179880e9271.txt"
+REFERENCE_FILE = SHARED / "reference" / "sources-and-identifiers.md"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def review_text() -> str:
+    return REVIEW_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def reference_text() -> str:
+    return REFERENCE_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def bundled_graph():
+    """The ontology plus the bundled data, loaded once (read-only: do not modify it)."""
+    from coprod_kg.load import load_graph
+
+    return load_graph()
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
