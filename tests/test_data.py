@@ -67,7 +67,7 @@ def verbatim_statements(graph: Graph):
         for line in str(value).splitlines():
             yield subject, CPO.approachDescription, line
     for subject, value in graph.subject_objects(SKOS.scopeNote):
-        if subject == URIRef(ID + "review"):
+        if subject in (URIRef(ID + "review"), URIRef(ID + "principles")):
             yield subject, SKOS.scopeNote, str(value)
     for subject in graph.subjects(RDF.type, CPO.FurtherResource):
         for value in graph.objects(subject, DCTERMS.description):
