@@ -20,11 +20,23 @@ install: $(STAMP) ## create .venv and install coprod-kg with its test extras
 
 run: install ## validate the bundled graph, answer the headline questions, export to build/
 	$(CLI) validate
-	mkdir -p build
+	@echo; echo "== The six principles of co-production, in the review's order"
+	@$(CLI) query principles
+	@echo; echo "== The case studies of the review"
+	@$(CLI) query case-study-overview
+	@echo; echo "== Outcomes that are a reduction of at least 25 per cent"
+	@$(CLI) query outcomes-by-reduction -p minPercent=25
+	@mkdir -p build
+	$(CLI) export --format turtle -o build/coprod-kg.ttl
+	$(CLI) export --format json-ld -o build/coprod-kg.jsonld
+	$(CLI) site -o build/site
+	$(CLI) map -o build/gap-map.svg
 
 system-deps: ## install the Debian packages the tests need, when missing
 	@missing=""; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || missing="$$missing libcairo2"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -38,6 +50,7 @@ lint: install ## ruff over the code and tests
 
 bench: install ## run the benchmarks and write benchmarks/results.md
 	@echo "no benchmark yet"
+	$(BIN)/python benchmarks/bench_cli.py
 
 clean: ## remove build outputs (keeps .venv)
 	rm -rf build .pytest_cache

@@ -40,3 +40,7 @@ def bundled_graph():
 @pytest.fixture()
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# A real Oxigraph server per test (issue 4); its docstring explains how to use it.
+from fixtures_oxigraph import oxigraph_server  # noqa: E402, F401

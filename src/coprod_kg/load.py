@@ -57,6 +57,10 @@ def load_graph(source_paths: Iterable[Path] | None = None, *, with_ontology: boo
     files = (sources.ontology_files() if with_ontology else []) + instance_files(source_paths)
     for path in files:
         parse_file(graph, path)
+    # SSSOM mapping sets as SKOS match triples, and resolvable IRIs of DOIs/PMIDs/PMCIDs
+    from coprod_kg.links import add_links, mapping_files
+
+    add_links(graph, mapping_files(source_paths))
     return graph
 
 

@@ -1,15 +1,30 @@
 """Query backends behind one interface.
 
 A store answers SPARQL text (parameters are already bound as VALUES by the
-catalogue) with a QueryResult, whatever engine sits behind it.
+catalogue) with a QueryResult of rdflib terms, whatever engine sits behind it:
+
+- MemoryStore: rdflib's own graph and SPARQL engine (`--store memory`);
+- OxigraphStore: embedded Oxigraph through pyoxigraph, in memory or on disk
+  (`--store oxigraph`, the default);
+- RemoteStore (coprod_kg.remote): any SPARQL 1.1 Protocol server (`--endpoint URL`).
+
+Every store refuses SPARQL Update text in `.query`, and the embedded engines refuse
+SERVICE and LOAD unless `--allow-federation` was given (see coprod_kg.query_guard).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from coprod_kg.errors import InputError, SourceParseError
+from coprod_kg.query_guard import check_read_only_query
 from coprod_kg.settings import Settings
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
 @dataclass
@@ -26,8 +41,11 @@ class QueryResult:
 class MemoryStore:
     """rdflib's own in-memory graph and SPARQL engine."""
 
-    def __init__(self, graph) -> None:
+    engine = "memory"
+
+    def __init__(self, graph, *, allow_federation: bool = False) -> None:
         self._graph = graph
+        self.allow_federation = allow_federation
 
     def graph(self):
         return self._graph
@@ -35,8 +53,16 @@ class MemoryStore:
     def __len__(self) -> int:
         return len(self._graph)
 
+    def ntriples(self) -> bytes:
+        """The whole graph as N-Triples (for publishing)."""
+        return self._graph.serialize(format="nt", encoding="utf-8")
+
     def query(self, text: str) -> QueryResult:
-        result = self._graph.query(text)
+        check_read_only_query(text, allow_federation=self.allow_federation, engine=self.engine)
+        try:
+            result = self._graph.query(text)
+        except Exception as error:  # pyparsing and evaluation errors have many types
+            raise InputError(f"the query cannot be run: {_first_line(error)}") from None
         if result.type == "SELECT":
             variables = [str(v) for v in result.vars]
             return QueryResult("SELECT", variables, [tuple(row) for row in result])
@@ -45,8 +71,263 @@ class MemoryStore:
         return QueryResult(result.type, graph=result.graph)
 
 
-def open_store(settings: Settings):
-    """The store the global options ask for, loaded with the graph."""
+class OxigraphStore:
+    """Embedded Oxigraph (pyoxigraph): its own SPARQL engine, results as rdflib terms."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store, *, allow_federation: bool = False,
+                 graph_builder: Callable[[], Any] | None = None) -> None:
+        self._store = store
+        # when the sources are known, .graph() re-reads them with rdflib (exact lexical forms)
+        self._graph_builder = graph_builder
+        self._rdflib_graph = None
+        self.allow_federation = allow_federation
+
+    @classmethod
+    def from_files(cls, files: Iterable[Path], *, location: Path | None = None,
+                   allow_federation: bool = False) -> OxigraphStore:
+        """A store (in memory, or on disk at `location`) holding the triples of `files`."""
+        import pyoxigraph
+
+        files = [Path(path) for path in files]
+        store = pyoxigraph.Store(str(location)) if location is not None else pyoxigraph.Store()
+        for path in files:
+            load_file_into_oxigraph(store, path)
+        return cls(store, allow_federation=allow_federation,
+                   graph_builder=lambda: _parse_with_rdflib(files))
+
+    @classmethod
+    def open_directory(cls, location: Path, *, allow_federation: bool = False) -> OxigraphStore:
+        """An on-disk store opened read-only (opens in milliseconds whatever its size)."""
+        import pyoxigraph
+
+        if not Path(location).is_dir():
+            raise InputError(f"{location}: no Oxigraph store folder there")
+        try:
+            store = pyoxigraph.Store.read_only(str(location))
+        except OSError as error:
+            raise InputError(f"{location}: cannot open the Oxigraph store: {error}") from None
+        return cls(store, allow_federation=allow_federation)
+
+    @property
+    def pyoxigraph_store(self):
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def ntriples(self) -> bytes:
+        """The default graph as N-Triples (for publishing)."""
+        import pyoxigraph
+
+        return self._store.dump(
+            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+        )
+
+    def graph(self):
+        """The graph as an rdflib Graph (built once, for pyshacl, exports and renderers).
+
+        Oxigraph keeps decimals by value (`80.0` comes back as `80`), so when the source
+        files are known they are parsed again with rdflib, keeping every lexical form as
+        written; a store opened from a folder is copied out of Oxigraph instead.
+        """
+        if self._rdflib_graph is None and self._graph_builder is not None:
+            self._rdflib_graph = self._graph_builder()
+        if self._rdflib_graph is None:
+            from rdflib import Graph
+
+            graph = Graph()
+            graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
+                       for q in self._store.quads_for_pattern(None, None, None, _default_graph()))
+            self._rdflib_graph = graph
+        return self._rdflib_graph
+
+    def query(self, text: str) -> QueryResult:
+        import pyoxigraph
+
+        kind = check_read_only_query(
+            text, allow_federation=self.allow_federation, engine=self.engine
+        )
+        try:
+            answer = self._store.query(text)
+        except SyntaxError as error:
+            raise InputError(f"the query is not valid SPARQL: {_first_line(error)}") from None
+        except OSError as error:
+            raise InputError(f"the query failed in Oxigraph: {_first_line(error)}") from None
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return QueryResult("ASK", boolean=bool(answer))
+        if isinstance(answer, pyoxigraph.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(to_rdflib(s[v]) for v in variables) for s in answer]
+            return QueryResult("SELECT", variables, rows)
+        return QueryResult(kind, graph=_triples_to_graph(answer))
+
+
+def _parse_with_rdflib(files: list[Path]):
+    from rdflib import Graph
+
+    from coprod_kg.load import parse_file
+
+    graph = Graph()
+    for path in files:
+        parse_file(graph, path)
+    return graph
+
+
+def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path | None = None,
+                  allow_federation: bool = False) -> OxigraphStore:
+    """The ontology, the instance data (bundled, or --source) and the links of the SSSOM
+    mapping sets in an Oxigraph store: the same triples as load.load_graph gives rdflib."""
+    from coprod_kg.links import add_links_to_oxigraph, mapping_files
     from coprod_kg.load import load_graph
 
-    return MemoryStore(load_graph(settings.sources))
+    paths = list(source_paths) if source_paths else None
+    store = OxigraphStore.from_files(source_files(paths), location=location,
+                                     allow_federation=allow_federation)
+    add_links_to_oxigraph(store.pyoxigraph_store, mapping_files(paths))
+    store._graph_builder = lambda: load_graph(paths)
+    return store
+
+
+def to_rdflib(term):
+    """A pyoxigraph term (or None) as the equal rdflib term; simple literals have no datatype."""
+    if term is None:
+        return None
+    import pyoxigraph
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        if datatype == XSD_DECIMAL:
+            return Literal(canonical_decimal(term.value), datatype=URIRef(datatype))
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise InputError(f"unsupported term in a result: {term!r}")
+
+
+def canonical_decimal(lexical: str) -> str:
+    """Oxigraph writes the decimal 80.0 as `80`; our data and rdflib write `80.0`."""
+    if "." in lexical or "e" in lexical.lower():
+        return lexical
+    return f"{lexical}.0"
+
+
+def _default_graph():
+    import pyoxigraph
+
+    return pyoxigraph.DefaultGraph()
+
+
+def _triples_to_graph(triples):
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.addN(
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object), graph)
+        for t in triples
+    )
+    return graph
+
+
+OXIGRAPH_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".rdf": "RDF_XML", ".jsonld": "JSON_LD"}
+
+
+def load_file_into_oxigraph(store, path: Path) -> None:
+    """Bulk-load one RDF file into the default graph; errors name file, line and column."""
+    import pyoxigraph
+
+    format_name = OXIGRAPH_FORMATS.get(path.suffix)
+    if format_name is None or not hasattr(pyoxigraph.RdfFormat, format_name):
+        _load_through_rdflib(store, path)
+        return
+    try:
+        store.bulk_load(
+            path=str(path),
+            format=getattr(pyoxigraph.RdfFormat, format_name),
+            base_iri=path.resolve().as_uri(),
+            to_graph=pyoxigraph.DefaultGraph(),
+        )
+    except SyntaxError as error:
+        where = f"{path}:{error.lineno}:{error.offset}" if error.lineno else f"{path}"
+        raise SourceParseError(f"{where}: {format_name.replace('_', '-').title()} syntax error: "
+                               f"{_syntax_message(error)}") from None
+    except FileNotFoundError:
+        raise SourceParseError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SourceParseError(f"{path}: is a folder, not a file") from None
+    except PermissionError:
+        raise SourceParseError(f"{path}: cannot be read (permission denied)") from None
+    except (OSError, ValueError) as error:
+        raise SourceParseError(f"{path}: cannot be loaded: {_first_line(error)}") from None
+
+
+def _load_through_rdflib(store, path: Path) -> None:
+    """Formats Oxigraph does not read (e.g. .json JSON-LD): parse with rdflib, then add."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    from coprod_kg.load import parse_file
+
+    graph = Graph()
+    parse_file(graph, path)
+    store.extend(pyoxigraph.Quad(*(_to_oxigraph(t) for t in triple)) for triple in graph)
+
+
+def _to_oxigraph(term):
+    import pyoxigraph
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    message = error.msg or str(error)
+    # pyoxigraph prefixes the position, which the caller already gives as file:line:col
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return message.splitlines()[0] if message else "invalid syntax"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def open_store(settings: Settings):
+    """The store the global options ask for: a remote endpoint, or an embedded one loaded
+    with the ontology and the instance data (bundled, or given with --source)."""
+    if settings.endpoint:
+        from coprod_kg.remote import RemoteStore
+
+        return RemoteStore.from_settings(settings)
+    if settings.store == "memory":
+        from coprod_kg.load import load_graph
+
+        return MemoryStore(load_graph(settings.sources), allow_federation=settings.allow_federation)
+    if settings.store == "oxigraph":
+        return load_oxigraph(settings.sources, allow_federation=settings.allow_federation)
+    raise InputError(f"--store {settings.store!r}: expected memory or oxigraph")
+
+
+def source_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
+    """The ontology files and the instance files (bundled, or from --source), in load order."""
+    from coprod_kg import sources
+    from coprod_kg.load import instance_files
+
+    return sources.ontology_files() + instance_files(source_paths)

@@ -8,6 +8,16 @@ import click
 
 # module name -> names of click commands it defines
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "load": ("load_command",),
+    "serve": ("serve_command",),
+    "query": ("query", "queries"),
+    "validate": ("validate",),
+    "export": ("export",),
+    "stats": ("stats",),
+    "site": ("site_command", "map_command"),
+    "links": ("links",),
+    "describe": ("describe",),
+    "authoring": ("new_group", "import_command", "export_template_command"),
 }
 
 

@@ -1,0 +1,50 @@
+"""`coprod-kg describe`: a VoID + DCAT description of the graph."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from coprod_kg.errors import InputError
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@click.command("describe")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "json-ld"]), default="turtle",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (via a temporary file and a rename); default: stdout.")
+@click.option("--base-url", default="https://w3id.org/coprod-kg/", show_default=True,
+              help="Where the dumps (coprod-kg.ttl, coprod-kg.jsonld) are published.")
+@click.option("--sparql-endpoint", metavar="URL",
+              help="The public SPARQL endpoint serving the graph (default: --endpoint, if given).")
+@click.option("--created", metavar="YYYY-MM-DD",
+              help="Creation date (default: the ontology's dcterms:created).")
+@click.option("--contact-email", metavar="ADDRESS", help="A contact address for the dataset.")
+@click.pass_obj
+def describe(settings, fmt, output, base_url, sparql_endpoint, created, contact_email) -> None:
+    """Describe the graph in VoID and DCAT: licence, source, distributions, counts, linksets."""
+    from coprod_kg.describe import DescribeOptions
+    from coprod_kg.describe import describe as describe_graph
+    from coprod_kg.export import serialise, write_atomically
+    from coprod_kg.links import open_linked_store
+
+    if created is not None and not DATE.match(created):
+        raise InputError(f"--created {created!r}: expected a date as YYYY-MM-DD")
+    if contact_email is not None and not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+$", contact_email):
+        raise InputError(f"--contact-email {contact_email!r}: not an e-mail address")
+    options = DescribeOptions(
+        base_url=base_url,
+        sparql_endpoint=sparql_endpoint or settings.endpoint,
+        created=created,
+        contact_email=contact_email,
+    )
+    text = serialise(describe_graph(open_linked_store(settings), options), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomically(text, output)
+    click.echo(f"wrote {output} ({fmt})", err=True)

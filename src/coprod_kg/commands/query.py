@@ -1,0 +1,86 @@
+"""`coprod-kg query` and `coprod-kg queries`: run and list the stored SPARQL queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from coprod_kg.errors import InputError
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value (repeatable); IRIs may be CURIEs such as pr:asset-based.",
+)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path),
+    help="Run this .rq file instead of a stored query.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output of SELECT/ASK; CONSTRUCT and DESCRIBE always print Turtle.",
+)
+@click.option(
+    "--width",
+    type=click.IntRange(min=20),
+    default=80,
+    show_default=True,
+    help="Width of the table format.",
+)
+@click.pass_obj
+def query(settings, name, params, query_file, fmt, width) -> None:
+    """Run the stored query NAME (see `coprod-kg queries`) or a query file."""
+    from coprod_kg import catalogue
+    from coprod_kg.render import render
+    from coprod_kg.store import open_store
+
+    if (name is None) == (query_file is None):
+        raise InputError(
+            "give either a stored query NAME or --file FILE.rq (see `coprod-kg queries`)"
+        )
+    if query_file is not None:
+        if not query_file.is_file():
+            raise InputError(f"{query_file}: no such query file")
+        stored = catalogue.read_query(query_file)
+    else:
+        stored = catalogue.get_query(name)
+    text = catalogue.bound_text(stored, catalogue.parse_assignments(params))
+    result = open_store(settings).query(text)
+    click.echo(render(result, fmt, width), nl=False)
+
+
+@click.command("queries")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def queries(fmt) -> None:
+    """List the stored queries: name, summary and parameters."""
+    from coprod_kg import catalogue
+
+    listing = catalogue.summary_rows(catalogue.load_catalogue())
+    if fmt == "json":
+        click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+        return
+    for entry in listing:
+        click.echo(entry["name"])
+        click.echo(f"    {entry['summary']}")
+        for parameter in entry["parameters"]:
+            if parameter["default"] is not None:
+                note = f"default {parameter['default']}"
+            else:
+                note = "required" if parameter["required"] else "optional"
+            click.echo(f"    -p {parameter['name']}=<{parameter['type']}>  ({note})")

@@ -1,0 +1,85 @@
+"""`coprod-kg site` (the static site) and `coprod-kg map` (the evidence gap map alone)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from coprod_kg.errors import InputError
+from coprod_kg.settings import Settings
+
+MAP_FORMATS = ("svg", "png", "html")
+
+
+@click.command("site")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder to write the site into: created, or replaced if it holds an earlier site.",
+)
+@click.pass_obj
+def site_command(settings: Settings, output: Path) -> None:
+    """Build the static HTML site (home, gap map, case studies, principles, references,
+    ontology, queries and downloads). It opens from file:// or any static host."""
+    from coprod_kg.site import build_site
+    from coprod_kg.store import open_store
+
+    report = build_site(open_store(settings), output)
+    click.echo(f"wrote {len(report.pages)} pages to {output}", err=True)
+    click.echo(str(output / "index.html"))
+
+
+@click.command("map")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(MAP_FORMATS),
+    default=None,
+    help="svg, png or html (default: from the suffix of -o, else svg).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write (default: stdout, for svg and html).",
+)
+@click.option("--scale", type=click.FloatRange(0.5, 6.0), default=2.0, show_default=True,
+              help="PNG only: pixels per SVG unit.")
+@click.pass_obj
+def map_command(settings: Settings, fmt: str | None, output: Path | None, scale: float) -> None:
+    """The evidence gap map alone (principles by outcome categories) as SVG, PNG or HTML,
+    for reports and slides."""
+    fmt = fmt or _format_from_suffix(output)
+    if fmt == "png" and output is None:
+        raise InputError("--format png: give a file with -o (PNG is not written to stdout)")
+    data = render_map(settings, fmt, scale)
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    from coprod_kg.sitedata import write_atomically
+
+    write_atomically(output, data)
+    click.echo(f"wrote the gap map ({fmt}) to {output}", err=True)
+
+
+def _format_from_suffix(output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return {"htm": "html"}.get(suffix, suffix) if suffix in MAP_FORMATS + ("htm",) else "svg"
+
+
+def render_map(settings: Settings, fmt: str, scale: float = 2.0) -> bytes:
+    from coprod_kg.gapmap import gap_map_svg, svg_to_png
+    from coprod_kg.site import collect, map_title, render_gap_map_page, source_note
+    from coprod_kg.store import open_store
+
+    content = collect(open_store(settings))
+    if fmt == "html":
+        return render_gap_map_page(content, standalone=True).encode("utf-8")
+    svg = gap_map_svg(content.gap_map, title=map_title(), source_note=source_note(content))
+    if fmt == "png":
+        return svg_to_png(svg, scale=scale)
+    return svg.encode("utf-8")

@@ -1,0 +1,121 @@
+"""THE prefix map of coprod-kg: one place for every prefix -> namespace.
+
+Used for the prefixes of the Turtle export, the JSON-LD context
+(`ontology/context.jsonld`), CURIEs in tables and parameters, and the SSSOM
+curie_map. A test checks that the data files declare the same prefixes.
+"""
+
+from __future__ import annotations
+
+import json
+
+ONTOLOGY = "https://w3id.org/coprod-kg/ontology#"
+INSTANCES = "https://w3id.org/coprod-kg/id/"
+
+# Order matters only for display; every lookup goes through the dict.
+PREFIXES: dict[str, str] = {
+    "cpo": ONTOLOGY,
+    "cpr": INSTANCES,
+    "cs": INSTANCES + "case-study/",
+    "out": INSTANCES + "outcome/",
+    "fig": INSTANCES + "figure/",
+    "al": INSTANCES + "alignment/",
+    "lp": INSTANCES + "learning-point/",
+    "pr": INSTANCES + "principle/",
+    "ref": INSTANCES + "reference/",
+    "agent": INSTANCES + "agent/",
+    "prog": INSTANCES + "programme/",
+    "iv": INSTANCES + "intervention/",
+    "pop": INSTANCES + "population/",
+    "setting": INSTANCES + "setting/",
+    "place": INSTANCES + "place/",
+    "cat": INSTANCES + "outcome-category/",
+    "dir": INSTANCES + "direction/",
+    "design": INSTANCES + "study-design/",
+    "status": INSTANCES + "evidence-status/",
+    # later evidence and its grading (data/later-evidence/, data/evidence-grades.ttl)
+    "le": INSTANCES + "later-evidence/",
+    "lef": INSTANCES + "later-evidence-figure/",
+    "rel": INSTANCES + "evidence-relation/",
+    "grade": INSTANCES + "evidence-grade/",
+    "grading": INSTANCES + "grading/",
+    # the SHACL shapes (shapes/)
+    "cpsh": "https://w3id.org/coprod-kg/shapes#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "fabio": "http://purl.org/spar/fabio/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "qudt": "http://qudt.org/schema/qudt/",
+    "unit": "http://qudt.org/vocab/unit/",
+    "cur": "http://qudt.org/vocab/currency/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "time": "http://www.w3.org/2006/time#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    # Linking to external datasets (SSSOM curie_map, VoID): see coprod_kg.links
+    "void": "http://rdfs.org/ns/void#",
+    "sssom": "https://w3id.org/sssom/",
+    "semapv": "https://w3id.org/semapv/vocab/",
+    "MESH": "http://id.nlm.nih.gov/mesh/",
+    "meshv": "http://id.nlm.nih.gov/mesh/vocab#",
+    "wikidata": "http://www.wikidata.org/entity/",
+    "schema": "http://schema.org/",
+    "doi": "https://doi.org/",
+    "pubmed": "https://pubmed.ncbi.nlm.nih.gov/",
+    "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/",
+}
+
+# Where the published context will be served (the file itself is ontology/context.jsonld).
+CONTEXT_URL = "https://w3id.org/coprod-kg/context.jsonld"
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD context document: every prefix of PREFIXES, nothing else."""
+    return {"@context": dict(PREFIXES)}
+
+
+def jsonld_context_text() -> str:
+    """The context file's exact text (what `ontology/context.jsonld` must contain)."""
+    return json.dumps(jsonld_context(), indent=2, ensure_ascii=False) + "\n"
+
+
+def expand_curie(text: str) -> str | None:
+    """`pr:asset-based` -> its full IRI when the prefix is ours; otherwise None."""
+    prefix, colon, local = text.partition(":")
+    if not colon or prefix not in PREFIXES or local.startswith("//"):
+        return None
+    return PREFIXES[prefix] + local
+
+
+def compact_iri(iri: str) -> str:
+    """The shortest CURIE for an IRI under PREFIXES, or the IRI itself."""
+    best: tuple[str, str] | None = None
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+            local = iri[len(namespace) :]
+            if local and "/" not in local and "#" not in local:
+                best = (prefix, namespace)
+    if best is None:
+        return iri
+    return f"{best[0]}:{iri[len(best[1]) :]}"
+
+
+def bind_all(graph) -> None:
+    """Bind exactly the project's prefixes on an rdflib graph (replacing rdflib's defaults)."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def main() -> None:
+    """`python -m coprod_kg.namespaces` prints the JSON-LD context file's text."""
+    print(jsonld_context_text(), end="")
+
+
+if __name__ == "__main__":
+    main()

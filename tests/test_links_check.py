@@ -1,0 +1,195 @@
+"""`coprod-kg links check` and the federated stored queries, against a real local Oxigraph
+server loaded with tests/fixtures/external/ (MeSH- and Wikidata-shaped extracts).
+Never the live services."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coprod_kg import catalogue, links, namespaces
+from coprod_kg.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+EXTERNAL = REPO / "tests" / "fixtures" / "external"
+LINK_FIXTURES = REPO / "tests" / "fixtures" / "links"
+MESH = "http://id.nlm.nih.gov/mesh/"
+WIKIDATA = "http://www.wikidata.org/entity/"
+
+
+def curie(text: str) -> str:
+    prefix, _, local = text.partition(":")
+    return namespaces.PREFIXES[prefix] + local
+
+
+@pytest.fixture(scope="module")
+def external_endpoint(tmp_path_factory) -> str:
+    """The query URL of a read-only Oxigraph server holding the external fixtures."""
+    from coprod_kg.server import OxigraphServer, build_store_directory
+
+    location = tmp_path_factory.mktemp("external") / "store"
+    triples = build_store_directory(sorted(EXTERNAL.glob("*.ttl")), location)
+    assert triples == 37  # 11 descriptors x 3 triples + Q3206 x 4
+    with OxigraphServer(location, host="127.0.0.1", read_only=True) as server:
+        yield server.query_url
+
+
+def check(runner, *args: str):
+    return runner.invoke(cli, ["links", "check", *args])
+
+
+# (entity, descriptor, status, label found at the endpoint)
+EXPECTED_MESH_CHECK = [
+    ("cat:ae-use", "D004636", "ok", "Emergency Service, Hospital"),
+    ("cat:all-hospital-admissions", "D006760", "ok", "Hospitalization"),
+    ("cat:non-elective-admissions", "D006760", "ok", "Hospitalization"),
+    ("cat:overnight-hospital-stays", "D006760", "ok", "Hospitalization"),
+    ("cat:quality-of-life", "D011788", "ok", "Quality of Life"),
+    ("cat:user-satisfaction", "D017060", "ok", "Patient Satisfaction"),
+    ("design:ethnographic-process-evaluation", "D036301", "missing", None),
+    ("design:qualitative-study", "D036301", "missing", None),
+    ("design:randomised-controlled-trial", "D016032", "deprecated",
+     "Randomized Controlled Trials as Topic"),
+    ("design:randomised-controlled-trial", "D016449", "ok", "Randomized Controlled Trial"),
+    ("design:stepped-wedge-cluster-rct", "D016449", "ok", "Randomized Controlled Trial"),
+    ("pop:carers", "D017028", "ok", "Caregivers"),
+    ("pop:mental-health-inpatients", "D001523", "ok", "Mental Disorders"),
+    ("pop:older-people", "D000368", "ok", "Aged"),
+    ("pop:older-people-with-long-term-conditions", "D000368", "ok", "Aged"),
+    ("pop:people-with-disabilities", "D006233", "relabelled", "Disabled Persons"),
+    ("pop:people-with-severe-mental-illness", "D001523", "ok", "Mental Disorders"),
+    ("setting:lung-cancer-services", "D008175", "ok", "Lung Neoplasms"),
+]
+
+
+def test_mesh_check_finds_the_missing_deprecated_and_relabelled_targets(runner, external_endpoint):
+    result = check(runner, "--endpoint", external_endpoint, "--dataset", "mesh", "--format", "json")
+    assert result.exit_code == 1, result.output
+    found = sorted((s["entity"], s["target"], s["status"], s["foundLabel"])
+                   for s in json.loads(result.stdout))
+    assert found == sorted((curie(e), MESH + d, status, label)
+                           for e, d, status, label in EXPECTED_MESH_CHECK)
+    relabelled = next(s for s in json.loads(result.stdout) if s["status"] == "relabelled")
+    assert relabelled["expectedLabel"] == "Persons with Disabilities"
+    assert result.stderr == (
+        "18 mesh links checked: 1 deprecated, 2 missing, 14 ok, 1 relabelled\n")
+
+
+def test_wikidata_check_of_the_bundled_data_passes(runner, external_endpoint):
+    result = check(runner, "--endpoint", external_endpoint, "--dataset", "wikidata")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["status", "entity", "matchType", "target", "expectedLabel",
+                                "foundLabel", "detail"]
+    assert lines[2].split() == ["ok", "place:western-australia", "skos:exactMatch",
+                                "wikidata:Q3206", "Western", "Australia", "Western", "Australia"]
+    assert result.stderr == "1 wikidata links checked: 1 ok\n"
+
+
+def test_wikidata_check_with_a_missing_and_a_relabelled_item(runner, external_endpoint):
+    args = ["--store", "memory", "--source", str(LINK_FIXTURES), "links", "check",
+            "--endpoint", external_endpoint, "--dataset", "wikidata", "--format", "json"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1, result.output
+    statuses = {s["target"]: (s["status"], s["foundLabel"]) for s in json.loads(result.stdout)}
+    assert statuses == {WIKIDATA + "Q0": ("missing", None),
+                        WIKIDATA + "Q3206": ("relabelled", "Western Australia")}
+
+
+def test_relabelled_alone_passes_unless_strict(runner, external_endpoint, tmp_path):
+    (tmp_path / "mappings").mkdir()
+    source = (LINK_FIXTURES / "mappings" / "test-wikidata.sssom.tsv").read_text(encoding="utf-8")
+    kept = [line for line in source.splitlines() if "wikidata:Q0" not in line]
+    (tmp_path / "mappings" / "relabelled.sssom.tsv").write_text("\n".join(kept) + "\n")
+    (tmp_path / "places.ttl").write_text((LINK_FIXTURES / "places.ttl").read_text())
+    base = ["--store", "memory", "--source", str(tmp_path), "links", "check",
+            "--endpoint", external_endpoint, "--dataset", "wikidata"]
+    assert runner.invoke(cli, base).exit_code == 0
+    assert runner.invoke(cli, [*base, "--strict"]).exit_code == 1
+
+
+def test_unreachable_endpoint_exits_2_in_one_line(runner):
+    from coprod_kg.server import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = check(runner, "--endpoint", url, "--dataset", "mesh")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"coprod-kg: error: cannot reach SPARQL endpoint {url}: ")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+
+
+def test_an_endpoint_that_is_not_sparql_exits_2(runner, external_endpoint):
+    not_sparql = external_endpoint.replace("/query", "/no-such-path")
+    result = check(runner, "--endpoint", not_sparql, "--dataset", "mesh")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"coprod-kg: error: SPARQL endpoint {not_sparql} answered HTTP")
+
+
+def test_only_mesh_and_wikidata_can_be_checked(runner):
+    result = check(runner, "--endpoint", "http://127.0.0.1:9/query", "--dataset", "doi")
+    assert result.exit_code == 2
+    assert "'doi' is not one of 'mesh', 'wikidata'" in result.output
+
+
+# --------------------------------------------------------------------------
+# Federated stored queries
+# --------------------------------------------------------------------------
+
+
+def federated(name: str, endpoint: str) -> str:
+    return links.bind_service_endpoint(catalogue.get_query(name).text, endpoint)
+
+
+def test_federated_queries_declare_the_endpoint_parameter():
+    for name, default in [("federated-mesh-populations", "https://id.nlm.nih.gov/mesh/sparql"),
+                          ("federated-wikidata-places", "https://query.wikidata.org/sparql")]:
+        stored = catalogue.get_query(name)
+        assert [(p.name, p.type, p.default) for p in stored.parameters] == [
+            ("endpoint", "iri", default)]
+        assert "federation" in stored.tags
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_federated_queries_are_refused_without_allow_federation(backend, external_endpoint):
+    from coprod_kg.errors import InputError
+    from coprod_kg.settings import Settings
+
+    store = links.open_linked_store(Settings(store=backend))
+    with pytest.raises(InputError, match="SERVICE"):
+        store.query(federated("federated-mesh-populations", external_endpoint))
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_federated_mesh_labels_of_our_populations(backend, external_endpoint):
+    from coprod_kg.settings import Settings
+
+    store = links.open_linked_store(Settings(store=backend, allow_federation=True))
+    result = store.query(federated("federated-mesh-populations", external_endpoint))
+    assert result.variables == ["population", "populationLabel", "matchType", "descriptor",
+                                "meshLabel", "treeNumber"]
+    rows = sorted((str(r[0]), str(r[3]), str(r[4]), r[5]) for r in result.rows)
+    assert rows == sorted([
+        (curie("pop:carers"), MESH + "D017028", "Caregivers", None),
+        (curie("pop:mental-health-inpatients"), MESH + "D001523", "Mental Disorders", None),
+        (curie("pop:older-people"), MESH + "D000368", "Aged", None),
+        (curie("pop:older-people-with-long-term-conditions"), MESH + "D000368", "Aged", None),
+        (curie("pop:people-with-disabilities"), MESH + "D006233", "Disabled Persons", None),
+        (curie("pop:people-with-severe-mental-illness"), MESH + "D001523", "Mental Disorders",
+         None),
+    ])
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_federated_wikidata_facts_about_our_places(backend, external_endpoint):
+    from coprod_kg.settings import Settings
+
+    store = links.open_linked_store(Settings(store=backend, allow_federation=True))
+    result = store.query(federated("federated-wikidata-places", external_endpoint))
+    rows = [tuple(str(term) for term in row) for row in result.rows]
+    assert rows == [(curie("place:western-australia"), "Western Australia",
+                     namespaces.PREFIXES["skos"] + "exactMatch", WIKIDATA + "Q3206",
+                     "Western Australia", "Western Australia")]

@@ -1,0 +1,322 @@
+"""The static site in a real browser (issue 7): Debian's headless Chromium driven by
+Playwright, against the built site served by a local http.server on 127.0.0.1.
+
+One browser for the whole module; each test opens its own page. Screenshots go to
+test-artifacts/ at the top of the repository. Nothing beyond 127.0.0.1 is contacted: the
+browser runs with background networking off and every request to another host is aborted.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+from rdflib import URIRef
+
+from coprod_kg.cli import cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ID = "https://w3id.org/coprod-kg/id/"
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian chromium is not installed at /usr/bin/chromium (make test installs it through "
+        "make system-deps); the browser tests need it",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) missing")
+
+
+# --------------------------------------------------------------------------
+# The built sites, a local server, one browser
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web_root(tmp_path_factory) -> Path:
+    """A folder served over HTTP: site/ (bundled data) and changed/ (a figure edited)."""
+    from click.testing import CliRunner
+
+    root = tmp_path_factory.mktemp("web")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["site", "-o", str(root / "site")])
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(web_root):
+    handler = functools.partial(QuietHandler, directory=str(web_root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=10)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, launched once; Playwright gives it a fresh temporary profile."""
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_context(browser, **options):
+    """A fresh browser context (its own cookies and storage) that reaches only 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
+    context.route(
+        lambda url: urlparse(url).hostname not in ("127.0.0.1", None),
+        lambda route: route.abort(),
+    )
+    return context
+
+
+@pytest.fixture(scope="module")
+def artifacts(repo_root) -> Path:
+    folder = repo_root / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+class Watched:
+    """A page with its console errors, uncaught exceptions and failed requests recorded."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}")
+                if urlparse(r.url).hostname in ("127.0.0.1", None) else None)
+        page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}")
+                if r.status >= 400 else None)
+
+
+@pytest.fixture()
+def watched(browser):
+    context = new_context(browser)
+    watcher = Watched(context.new_page())
+    yield watcher
+    context.close()
+    assert watcher.errors == []
+
+
+def case_studies_behind(graph, principle: str, category: str) -> set[str]:
+    """The labels of the case studies behind a cell, by a query of the test's own."""
+    rows = graph.query(
+        """
+        PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?number ?label WHERE {
+          ?cs cpo:hasPrincipleAlignment/cpo:principle ?p ; cpo:hasOutcome/cpo:outcomeCategory ?c ;
+              cpo:caseNumber ?number ; rdfs:label ?label .
+        }""",
+        initBindings={"p": URIRef(ID + "principle/" + principle),
+                      "c": URIRef(ID + "outcome-category/" + category)},
+    )
+    return {f"Case study {int(n)}: {label}" for n, label in rows}
+
+
+# --------------------------------------------------------------------------
+# The tests
+# --------------------------------------------------------------------------
+
+
+def test_home_page(server, watched, artifacts, bundled_graph):
+    page = watched.page
+    page.goto(f"{server}/site/index.html")
+    assert page.title() == "Home · coprod-kg"
+    definition = page.locator("blockquote.definition").inner_text()
+    assert definition.startswith("Co-production means delivering public services")
+    assert page.locator("ol.principles > li").count() == 6
+    counts = " ".join(page.locator("ul.counts").inner_text().split())
+    assert counts.startswith("6 case studies")
+    page.screenshot(path=str(artifacts / "site-home.png"), full_page=True)
+
+
+def test_click_a_gap_map_cell_lists_its_case_studies(server, watched, artifacts,
+                                                      bundled_graph):
+    page = watched.page
+    page.goto(f"{server}/site/index.html")
+    page.get_by_role("link", name="See the evidence gap map").click()
+    page.wait_for_url("**/gap-map.html")
+    panel = page.locator("#cell-panel")
+    assert panel.is_hidden()
+
+    cell = page.locator('a.cell[href="#cell-facilitating-not-delivering--health-and-care-costs"]')
+    expected = case_studies_behind(bundled_graph, "facilitating-not-delivering",
+                                   "health-and-care-costs")
+    assert len(expected) == 2
+    assert cell.locator(".count").inner_text() == "2"
+    cell.click()
+    assert panel.is_visible()
+    listed = set(panel.locator("ul.case-list li").all_inner_texts())
+    assert listed == expected
+    assert page.url.endswith("#cell-facilitating-not-delivering--health-and-care-costs")
+    page.screenshot(path=str(artifacts / "site-gap-map-cell.png"))
+
+    # follow a link from the panel to a case-study page
+    panel.get_by_role("link", name="Case study 2: Partnerships for Older People Projects (POPP)") \
+        .click()
+    page.wait_for_url("**/case-studies/popp.html")
+    assert page.locator("h1").inner_text() == (
+        "Case study 2: Partnerships for Older People Projects (POPP)")
+    rows = bundled_graph.query(
+        """
+        PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?o ?label ?quote WHERE {
+          <https://w3id.org/coprod-kg/id/case-study/popp> cpo:hasOutcome ?o .
+          ?o rdfs:label ?label ; cpo:quote ?quote }""")
+    assert len(rows) == 8
+    for outcome, label, quote in rows:
+        article = page.locator(f"article#{str(outcome).rsplit('/', 1)[-1]}")
+        assert article.locator("h3").inner_text() == str(label)
+        assert article.locator("blockquote").inner_text() == f"“{quote}”"
+    overnight = page.locator("article#popp-overnight-stays")
+    assert overnight.locator(".figure-value").inner_text() == "47%"
+    assert "Overnight hospital stays were reduced by 47 per cent." in overnight.inner_text()
+    page.screenshot(path=str(artifacts / "site-case-study-popp.png"), full_page=True)
+
+
+def test_gap_map_cell_works_without_javascript(browser, server):
+    context = new_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/site/gap-map.html")
+        page.locator('a.cell[href="#cell-blurring-distinctions--complaints"]').click()
+        assert page.url.endswith("#cell-blurring-distinctions--complaints")
+        section = page.locator("section#cell-blurring-distinctions--complaints")
+        assert section.locator("ul.case-list li").all_inner_texts() == [
+            "Case study 1: Oxleas EBCD"]
+        assert page.locator("#cell-panel").is_hidden()
+    finally:
+        context.close()
+
+
+def test_site_opens_from_file_urls(browser, web_root):
+    context = new_context(browser)
+    page = Watched(context.new_page())
+    try:
+        page.page.goto((web_root / "site" / "gap-map.html").as_uri())
+        page.page.locator('a.cell[href="#cell-blurring-distinctions--complaints"]').click()
+        assert page.page.locator("#cell-panel").is_visible()
+        page.page.locator("#cell-panel").get_by_role("link", name="Case study 1: Oxleas EBCD") \
+            .click()
+        assert page.page.locator("article#oxleas-complaints .figure-value").inner_text() == "80%"
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def test_a_changed_figure_appears_on_the_rebuilt_site(server, web_root, watched, artifacts,
+                                                       repo_root, runner):
+    data = web_root / "changed-data"
+    shutil.copytree(repo_root / "data", data)
+    oxleas = data / "case-studies" / "01-oxleas-ebcd.ttl"
+    text = oxleas.read_text(encoding="utf-8")
+    assert text.count("qudt:numericValue 80.0 ;") == 1
+    oxleas.write_text(text.replace("qudt:numericValue 80.0 ;", "qudt:numericValue 75.0 ;"),
+                      encoding="utf-8")
+    result = runner.invoke(cli, ["--source", str(data), "site", "-o", str(web_root / "changed")])
+    assert result.exit_code == 0, result.output
+
+    page = watched.page
+    page.goto(f"{server}/changed/case-studies/oxleas-ebcd.html")
+    assert page.locator("article#oxleas-complaints .figure-value").inner_text() == "75%"
+    page.goto(f"{server}/site/case-studies/oxleas-ebcd.html")
+    assert page.locator("article#oxleas-complaints .figure-value").inner_text() == "80%"
+
+
+def test_the_watcher_sees_console_errors_and_missing_files(server, web_root, browser):
+    """The no-error checks above can fail: a page with a script error and a missing image."""
+    (web_root / "probe.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body>'
+        '<img src="missing.png" alt="a file that is not there">'
+        '<script>console.error("probe"); undefinedFunction();</script></body></html>',
+        encoding="utf-8",
+    )
+    context = new_context(browser)
+    page = Watched(context.new_page())
+    try:
+        page.page.goto(f"{server}/probe.html")
+        page.page.wait_for_load_state("load")
+    finally:
+        context.close()
+    assert "console error: probe" in page.errors
+    assert any(e.startswith("page error:") and "undefinedFunction" in e for e in page.errors)
+    assert f"HTTP 404: {server}/missing.png" in page.errors
+
+
+class LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def test_every_page_loads_without_errors_and_every_link_resolves(server, browser):
+    """Crawl the site from its home page: every same-site link answers 200, and every page
+    loads in the browser with no console error and no failed request."""
+    start = f"{server}/site/index.html"
+    seen: set[str] = set()
+    queue = [start]
+    pages: list[str] = []
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200, url
+                body = response.read()
+                kind = response.headers.get_content_type()
+        except urllib.error.HTTPError as error:
+            pytest.fail(f"{url}: HTTP {error.code}")
+        if kind != "text/html":
+            continue
+        pages.append(url)
+        parser = LinkParser()
+        parser.feed(body.decode("utf-8"))
+        for link in parser.links:
+            target = urldefrag(urljoin(url, link))[0]
+            if target.startswith(f"{server}/site/"):
+                queue.append(target)
+    assert len(pages) >= 20
+    assert any(url.endswith("downloads/coprod-kg.ttl") for url in seen)
+
+    context = new_context(browser)
+    page = Watched(context.new_page())
+    try:
+        for url in sorted(pages):
+            page.page.goto(url)
+        assert page.errors == []
+    finally:
+        context.close()
