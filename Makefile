@@ -48,8 +48,10 @@ test: install system-deps ## run the test suite
 lint: install ## ruff over the code and tests
 	$(BIN)/ruff check src tests
 
-bench: install ## run the benchmarks and write benchmarks/results.md
-	@echo "no benchmark yet"
+BENCH_SIZES ?= 10,1000,10000
+BENCH_DISK_SIZE ?= 100000
+bench: install ## run the benchmarks, write benchmarks/results.md (BENCH_DISK_SIZE=0: skip 100,000)
+	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES) --disk-size $(BENCH_DISK_SIZE)
 	$(BIN)/python benchmarks/bench_cli.py
 
 clean: ## remove build outputs (keeps .venv)

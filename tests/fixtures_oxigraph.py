@@ -13,6 +13,11 @@ Each test gets a fresh, empty, read-write server (`oxigraph serve --location <tm
 test once it answers a query, and stopped by its PID afterwards. It listens on
 loopback only. Load data into it with `coprod-kg load --endpoint {base}/query` or a
 Graph Store PUT to `{base}/store?default`.
+
+For one server shared by a whole module, write a module-scoped fixture around
+`coprod_kg.server.OxigraphServer(location)` (a context manager that starts the
+server, waits until it answers and stops it by PID), as tests/test_store_backends.py
+does; `OxigraphServer(location, read_only=True)` runs `oxigraph serve-read-only`.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ def test_help_imports_neither_rdflib_nor_pyshacl():
         "from coprod_kg.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('rdflib', 'pyshacl', 'pyoxigraph', 'yaml', 'SPARQLWrapper'))\n"
+        "('rdflib', 'pyshacl', 'pyoxigraph'))\n"
         "print('HEAVY', heavy)\n"
     )
     done = subprocess.run(
@@ -237,3 +237,30 @@ def test_stats_text(runner):
     assert outcome.exit_code == 0
     assert outcome.stdout.startswith("triples: ")
     assert "  cpo:CaseStudy" in outcome.stdout and "outcomes per category:" in outcome.stdout
+
+
+# --------------------------------------------------------------------------
+# The table renderer
+# --------------------------------------------------------------------------
+
+
+def test_table_wraps_then_truncates_with_a_marker():
+    from rdflib import Literal, URIRef
+
+    from coprod_kg.render import MAX_LINES_PER_CELL, TRUNCATION_MARKER, to_table
+    from coprod_kg.store import QueryResult
+
+    long_text = " ".join(f"word{i}" for i in range(200))
+    result = QueryResult(
+        "SELECT",
+        ["outcome", "text"],
+        [(URIRef("https://w3id.org/coprod-kg/id/outcome/popp-ae-use"), Literal(long_text))],
+    )
+    lines = to_table(result, width=50).splitlines()
+    assert lines[0].split() == ["outcome", "text"]
+    body = lines[2:-1]
+    assert len(body) == MAX_LINES_PER_CELL
+    assert body[0].startswith("out:popp-ae-use")  # our IRIs are shown as CURIEs
+    assert body[-1].endswith(TRUNCATION_MARKER)
+    assert max(len(line) for line in lines) <= 50
+    assert lines[-1] == "(1 row)"

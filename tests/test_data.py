@@ -50,11 +50,19 @@ def normalised_review(review_text: str) -> str:
 
 def test_data_files_found():
     names = {p.name for p in sources.data_files()}
-    assert {"review.ttl", "principles.ttl", "schemes.ttl", "entities.ttl", "references.ttl"} <= names
+    assert {
+        "review.ttl",
+        "principles.ttl",
+        "schemes.ttl",
+        "entities.ttl",
+        "references.ttl",
+    } <= names
     assert len(list((sources.data_dir() / "case-studies").glob("*.ttl"))) >= 6
 
 
-@pytest.mark.parametrize("path", sources.data_files() + sources.ontology_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sources.data_files() + sources.ontology_files(), ids=lambda p: p.name
+)
 def test_every_file_parses(path: Path):
     assert len(Graph().parse(path)) > 0
 
@@ -86,8 +94,14 @@ def test_every_quote_is_verbatim_in_the_review(review_data: Graph, normalised_re
 
 
 def test_every_outcome_alignment_and_learning_point_has_quote_and_page(review_data: Graph):
-    kinds = [CPO.QuantifiedOutcome, CPO.QualitativeOutcome, CPO.ExpectedOutcome,
-             CPO.PrincipleAlignment, CPO.LearningPoint, CPO.ProgrammeFigure]
+    kinds = [
+        CPO.QuantifiedOutcome,
+        CPO.QualitativeOutcome,
+        CPO.ExpectedOutcome,
+        CPO.PrincipleAlignment,
+        CPO.LearningPoint,
+        CPO.ProgrammeFigure,
+    ]
     for kind in kinds:
         for node in review_data.subjects(RDF.type, kind):
             assert review_data.value(node, CPO.quote) is not None, node
@@ -97,8 +111,10 @@ def test_every_outcome_alignment_and_learning_point_has_quote_and_page(review_da
 
 def test_case_study_pages_follow_the_overview_table(review_data: Graph):
     pages = {
-        str(cs).rsplit("/", 1)[1]: (int(review_data.value(cs, CPO.caseNumber)),
-                                     int(review_data.value(cs, CPO.page)))
+        str(cs).rsplit("/", 1)[1]: (
+            int(review_data.value(cs, CPO.caseNumber)),
+            int(review_data.value(cs, CPO.page)),
+        )
         for cs in review_data.subjects(RDF.type, CPO.CaseStudy)
     }
     assert pages == {
@@ -122,20 +138,62 @@ OUTCOME_FIGURES = [
     ("popp-quality-of-life-value", "popp", "quality-of-life", "300", CUR.GBP, "increase"),
     ("popp-sustainability", "popp", "sustainability", "3", UNIT.PERCENT, "not-applicable"),
     ("popp-reach", "popp", "reach", "260000", UNIT.NUM, "not-applicable"),
-    ("lac-costs", "local-area-coordination", "health-and-care-costs", "30", UNIT.PERCENT,
-     "decrease"),
-    ("age-uk-all-admissions", "age-uk-personalised-integrated-care", "all-hospital-admissions",
-     "31", UNIT.PERCENT, "decrease"),
-    ("age-uk-non-elective-admissions", "age-uk-personalised-integrated-care",
-     "non-elective-admissions", "26", UNIT.PERCENT, "decrease"),
-    ("age-uk-wellbeing", "age-uk-personalised-integrated-care", "wellbeing", "20", UNIT.PERCENT,
-     "increase"),
-    ("age-uk-volunteering", "age-uk-personalised-integrated-care", "volunteering", "20",
-     UNIT.PERCENT, "not-applicable"),
-    ("age-uk-social-care-costs", "age-uk-personalised-integrated-care", "social-care-costs", "8",
-     UNIT.PERCENT, "decrease"),
-    ("accelerated-ebcd-activities", "accelerated-ebcd", "co-design-activity", "48", UNIT.NUM,
-     "not-applicable"),
+    (
+        "lac-costs",
+        "local-area-coordination",
+        "health-and-care-costs",
+        "30",
+        UNIT.PERCENT,
+        "decrease",
+    ),
+    (
+        "age-uk-all-admissions",
+        "age-uk-personalised-integrated-care",
+        "all-hospital-admissions",
+        "31",
+        UNIT.PERCENT,
+        "decrease",
+    ),
+    (
+        "age-uk-non-elective-admissions",
+        "age-uk-personalised-integrated-care",
+        "non-elective-admissions",
+        "26",
+        UNIT.PERCENT,
+        "decrease",
+    ),
+    (
+        "age-uk-wellbeing",
+        "age-uk-personalised-integrated-care",
+        "wellbeing",
+        "20",
+        UNIT.PERCENT,
+        "increase",
+    ),
+    (
+        "age-uk-volunteering",
+        "age-uk-personalised-integrated-care",
+        "volunteering",
+        "20",
+        UNIT.PERCENT,
+        "not-applicable",
+    ),
+    (
+        "age-uk-social-care-costs",
+        "age-uk-personalised-integrated-care",
+        "social-care-costs",
+        "8",
+        UNIT.PERCENT,
+        "decrease",
+    ),
+    (
+        "accelerated-ebcd-activities",
+        "accelerated-ebcd",
+        "co-design-activity",
+        "48",
+        UNIT.NUM,
+        "not-applicable",
+    ),
 ]
 
 PROGRAMME_FIGURES = [
@@ -160,8 +218,11 @@ def iri(kind: str, slug: str) -> URIRef:
     return URIRef(f"{ID}{kind}/{slug}")
 
 
-@pytest.mark.parametrize("slug,case,category,value,unit,direction", OUTCOME_FIGURES,
-                         ids=[row[0] for row in OUTCOME_FIGURES])
+@pytest.mark.parametrize(
+    "slug,case,category,value,unit,direction",
+    OUTCOME_FIGURES,
+    ids=[row[0] for row in OUTCOME_FIGURES],
+)
 def test_outcome_figure_recorded(review_data, slug, case, category, value, unit, direction):
     node = iri("outcome", slug)
     assert (iri("case-study", case), CPO.hasOutcome, node) in review_data
@@ -173,8 +234,9 @@ def test_outcome_figure_recorded(review_data, slug, case, category, value, unit,
     assert review_data.value(node, CPO.direction) == iri("direction", direction)
 
 
-@pytest.mark.parametrize("slug,case,value,unit", PROGRAMME_FIGURES,
-                         ids=[row[0] for row in PROGRAMME_FIGURES])
+@pytest.mark.parametrize(
+    "slug,case,value,unit", PROGRAMME_FIGURES, ids=[row[0] for row in PROGRAMME_FIGURES]
+)
 def test_programme_figure_recorded(review_data, slug, case, value, unit):
     node = iri("figure", slug)
     assert (iri("case-study", case), CPO.hasProgrammeFigure, node) in review_data
@@ -184,11 +246,13 @@ def test_programme_figure_recorded(review_data, slug, case, value, unit):
 
 def test_every_quantified_figure_is_in_the_table(review_data: Graph):
     """No figure in the data escapes the table above (and so this test)."""
-    recorded_outcomes = {str(n).rsplit("/", 1)[1]
-                         for n in review_data.subjects(RDF.type, CPO.QuantifiedOutcome)}
+    recorded_outcomes = {
+        str(n).rsplit("/", 1)[1] for n in review_data.subjects(RDF.type, CPO.QuantifiedOutcome)
+    }
     assert recorded_outcomes == {row[0] for row in OUTCOME_FIGURES} | {"popp-depression-anxiety"}
-    recorded_figures = {str(n).rsplit("/", 1)[1]
-                        for n in review_data.subjects(RDF.type, CPO.ProgrammeFigure)}
+    recorded_figures = {
+        str(n).rsplit("/", 1)[1] for n in review_data.subjects(RDF.type, CPO.ProgrammeFigure)
+    }
     assert recorded_figures == {row[0] for row in PROGRAMME_FIGURES} | {"lac-caseload"}
 
 
@@ -214,10 +278,13 @@ def test_ambiguous_popp_depression_is_not_a_reduction(review_data: Graph):
 
 def test_ranges_time_frames_and_samples(review_data: Graph):
     caseload = iri("figure", "lac-caseload")
-    assert (Decimal(str(review_data.value(caseload, CPO.minValue))),
-            Decimal(str(review_data.value(caseload, CPO.maxValue)))) == (Decimal(50), Decimal(60))
-    frames = {str(n).rsplit("/", 1)[1]: str(v)
-              for n, v in review_data.subject_objects(CPO.timeFrame)}
+    assert (
+        Decimal(str(review_data.value(caseload, CPO.minValue))),
+        Decimal(str(review_data.value(caseload, CPO.maxValue))),
+    ) == (Decimal(50), Decimal(60))
+    frames = {
+        str(n).rsplit("/", 1)[1]: str(v) for n, v in review_data.subject_objects(CPO.timeFrame)
+    }
     assert frames["oxleas-complaints"] == "P1Y2M"  # 14 months, canonical form
     assert frames["popp-reach"] == "P3Y"
     assert frames["core-psychosocial-recovery"] == "P9M"
@@ -228,8 +295,10 @@ def test_ranges_time_frames_and_samples(review_data: Graph):
 def test_dates(review_data: Graph):
     def dates(slug):
         node = iri("case-study", slug)
-        return (str(review_data.value(node, CPO.startDate)),
-                str(review_data.value(node, CPO.endDate)))
+        return (
+            str(review_data.value(node, CPO.startDate)),
+            str(review_data.value(node, CPO.endDate)),
+        )
 
     assert dates("oxleas-ebcd") == ("2012", "None")
     assert dates("popp") == ("2006-05", "2009-03")

@@ -237,8 +237,9 @@ def rows_of(result) -> set[tuple[str, str, str, str]]:
 @pytest.mark.parametrize("backend", ["memory", "oxigraph"])
 def test_q12_links_query_lists_every_link(backend):
     from coprod_kg.settings import Settings
+    from coprod_kg.store import open_store
 
-    store = links.open_linked_store(Settings(store=backend))
+    store = open_store(Settings(store=backend))
     result = links.list_links(store)
     assert len(result.rows) == len(expected_rows()) == 34
     assert rows_of(result) == expected_rows()
@@ -248,8 +249,9 @@ def test_q12_links_query_lists_every_link(backend):
 
 def test_q12_dataset_parameter_keeps_one_dataset():
     from coprod_kg.settings import Settings
+    from coprod_kg.store import open_store
 
-    store = links.open_linked_store(Settings(store="memory"))
+    store = open_store(Settings(store="memory"))
     result = links.list_links(store, "wikidata")
     assert rows_of(result) == {(curie("place:western-australia"),
                                 "http://www.wikidata.org/entity/Q3206", "wikidata",
@@ -403,12 +405,13 @@ def test_service_endpoint_rejects_what_is_not_an_http_iri(value):
         links.bind_service_endpoint("SELECT * { SERVICE ?_endpoint_iri { ?s ?p ?o } }", value)
 
 
-def test_validate_fails_on_a_malformed_mapping_file(runner, tmp_path):
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_validate_fails_on_a_malformed_mapping_file(runner, tmp_path, backend):
     (tmp_path / "mappings").mkdir()
     text, _ = BAD_FILES["missing-column"]
     bad = tmp_path / "mappings" / "bad.sssom.tsv"
     bad.write_text(text, encoding="utf-8")
-    result = runner.invoke(cli, ["--store", "memory", "--source", str(tmp_path), "validate"])
+    result = runner.invoke(cli, ["--store", backend, "--source", str(tmp_path), "validate"])
     assert result.exit_code == 2
     assert result.stderr == (
         f"coprod-kg: error: {bad}:7: column 'mapping_justification': missing from the header\n")
@@ -420,9 +423,6 @@ def test_q12_stored_query_through_query_command_memory_store(runner):
     assert len(result.stdout.strip().splitlines()) == 1 + 34
 
 
-@pytest.mark.xfail(strict=True, reason="store.open_store (issue 4) bulk-loads the RDF files into "
-                   "Oxigraph without coprod_kg.links.add_links_to_oxigraph; remove this marker "
-                   "once it calls it")
 def test_q12_stored_query_through_query_command_default_store(runner):
     result = runner.invoke(cli, ["query", "links", "--format", "csv"])
     assert result.exit_code == 0, result.output

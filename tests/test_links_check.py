@@ -27,11 +27,23 @@ def curie(text: str) -> str:
 @pytest.fixture(scope="module")
 def external_endpoint(tmp_path_factory) -> str:
     """The query URL of a read-only Oxigraph server holding the external fixtures."""
-    from coprod_kg.server import OxigraphServer, build_store_directory
+    import gc
+
+    import pyoxigraph
+
+    from coprod_kg.server import OxigraphServer
 
     location = tmp_path_factory.mktemp("external") / "store"
-    triples = build_store_directory(sorted(EXTERNAL.glob("*.ttl")), location)
-    assert triples == 37  # 11 descriptors x 3 triples + Q3206 x 4
+    store = pyoxigraph.Store(str(location))
+    # as at NLM, MeSH lives in the named graph <http://id.nlm.nih.gov/mesh>; Wikidata in the
+    # default graph, as at the Query Service
+    store.bulk_load(path=str(EXTERNAL / "mesh.ttl"), format=pyoxigraph.RdfFormat.TURTLE,
+                    to_graph=pyoxigraph.NamedNode("http://id.nlm.nih.gov/mesh"))
+    store.bulk_load(path=str(EXTERNAL / "wikidata.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert len(store) == 37  # 11 descriptors x 3 triples + Q3206 x 4
+    store.flush()
+    del store  # the server needs the folder unlocked
+    gc.collect()
     with OxigraphServer(location, host="127.0.0.1", read_only=True) as server:
         yield server.query_url
 
@@ -145,11 +157,11 @@ def federated(name: str, endpoint: str) -> str:
 
 
 def test_federated_queries_declare_the_endpoint_parameter():
-    for name, default in [("federated-mesh-populations", "https://id.nlm.nih.gov/mesh/sparql"),
-                          ("federated-wikidata-places", "https://query.wikidata.org/sparql")]:
+    for name in ("federated-mesh-populations", "federated-wikidata-places"):
         stored = catalogue.get_query(name)
-        assert [(p.name, p.type, p.default) for p in stored.parameters] == [
-            ("endpoint", "iri", default)]
+        # required, no default: a stored query never reaches a public service by accident
+        assert [(p.name, p.type, p.required, p.default) for p in stored.parameters] == [
+            ("endpoint", "iri", True, None)]
         assert "federation" in stored.tags
 
 
@@ -157,8 +169,9 @@ def test_federated_queries_declare_the_endpoint_parameter():
 def test_federated_queries_are_refused_without_allow_federation(backend, external_endpoint):
     from coprod_kg.errors import InputError
     from coprod_kg.settings import Settings
+    from coprod_kg.store import open_store
 
-    store = links.open_linked_store(Settings(store=backend))
+    store = open_store(Settings(store=backend))
     with pytest.raises(InputError, match="SERVICE"):
         store.query(federated("federated-mesh-populations", external_endpoint))
 
@@ -166,8 +179,9 @@ def test_federated_queries_are_refused_without_allow_federation(backend, externa
 @pytest.mark.parametrize("backend", ["memory", "oxigraph"])
 def test_federated_mesh_labels_of_our_populations(backend, external_endpoint):
     from coprod_kg.settings import Settings
+    from coprod_kg.store import open_store
 
-    store = links.open_linked_store(Settings(store=backend, allow_federation=True))
+    store = open_store(Settings(store=backend, allow_federation=True))
     result = store.query(federated("federated-mesh-populations", external_endpoint))
     assert result.variables == ["population", "populationLabel", "matchType", "descriptor",
                                 "meshLabel", "treeNumber"]
@@ -186,8 +200,9 @@ def test_federated_mesh_labels_of_our_populations(backend, external_endpoint):
 @pytest.mark.parametrize("backend", ["memory", "oxigraph"])
 def test_federated_wikidata_facts_about_our_places(backend, external_endpoint):
     from coprod_kg.settings import Settings
+    from coprod_kg.store import open_store
 
-    store = links.open_linked_store(Settings(store=backend, allow_federation=True))
+    store = open_store(Settings(store=backend, allow_federation=True))
     result = store.query(federated("federated-wikidata-places", external_endpoint))
     rows = [tuple(str(term) for term in row) for row in result.rows]
     assert rows == [(curie("place:western-australia"), "Western Australia",

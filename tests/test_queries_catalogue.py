@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import XSD, Graph, Literal, URIRef
 
 from coprod_kg import catalogue, sources
@@ -148,7 +150,7 @@ def test_hostile_string_is_one_literal_and_leaves_the_graph_unchanged():
     stored = catalogue.get_query("quote-search")
     hostile = '"> } ; DROP ALL ; #'
     text = catalogue.bound_text(stored, {"text": hostile})
-    assert catalogue.to_term(stored.parameter("text"), hostile).n3() in text
+    assert catalogue.sparql_term(catalogue.to_term(stored.parameter("text"), hostile)) in text
     result = store.query(text)
     assert result.rows == []
     assert len(store.graph()) == before
@@ -193,3 +195,27 @@ def test_gates_run_on_a_folder(tmp_path):
 
     results = catalogue.run_gates(MemoryStore(graph), tmp_path)
     assert [(g.name, g.passed, len(g.rows)) for g in results] == [("always-violation", False, 6)]
+
+
+ROUND_TRIP = "#+ summary: echo\nSELECT ?s ?l WHERE { BIND(?_s_string AS ?s) BIND(?_l_en AS ?l) }\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(st.characters(blacklist_characters="\x00"), max_size=40))
+def test_any_string_is_bound_as_exactly_that_literal(text):
+    """Quotes, backslashes, line breaks, braces, '#': every string comes back unchanged."""
+    import pyoxigraph
+
+    from coprod_kg.store import OxigraphStore
+
+    stored = catalogue.StoredQuery(
+        "echo",
+        Path("echo.rq"),
+        ROUND_TRIP,
+        "echo",
+        parameters=tuple(catalogue.find_parameters(ROUND_TRIP)),
+    )
+    result = OxigraphStore(pyoxigraph.Store()).query(
+        catalogue.bound_text(stored, {"s": text, "l": text})
+    )
+    assert result.rows == [(Literal(text), Literal(text, lang="en"))]

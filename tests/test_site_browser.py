@@ -155,6 +155,10 @@ def test_home_page(server, watched, artifacts, bundled_graph):
     assert counts.startswith("6 case studies")
     page.screenshot(path=str(artifacts / "site-home.png"), full_page=True)
 
+    page.emulate_media(media="print")  # the print stylesheet drops the navigation
+    assert page.locator("nav.site-nav").is_hidden()
+    assert page.locator("blockquote.definition").is_visible()
+
 
 def test_click_a_gap_map_cell_lists_its_case_studies(server, watched, artifacts,
                                                       bundled_graph):

@@ -157,6 +157,10 @@ def test_wrap_words():
           "unit": "http://qudt.org/vocab/unit/PERCENT"}, "58% before, 63% after"),
         ({"minValue": Decimal("50"), "maxValue": Decimal("60"),
           "unit": "http://qudt.org/vocab/unit/NUM"}, "50 to 60"),
+        ({"minValue": Decimal("50"), "maxValue": Decimal("60"), "qualifier": "between",
+          "unit": "http://qudt.org/vocab/unit/NUM"}, "between 50 and 60"),
+        ({"value": Decimal("20"), "unit": "http://qudt.org/vocab/unit/PERCENT",
+          "qualifier": "average"}, "20% on average"),
         ({"value": Decimal("260000"), "unit": "http://qudt.org/vocab/unit/NUM",
           "qualifier": "over"}, "over 260,000"),
         ({}, ""),
@@ -214,6 +218,16 @@ def test_map_png_needs_a_file(runner):
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         "coprod-kg: error: --format png: give a file with -o (PNG is not written to stdout)")
+
+
+def test_map_format_comes_from_the_suffix_or_is_asked_for(runner, tmp_path):
+    result = runner.invoke(cli, ["map", "-o", str(tmp_path / "map.jpg")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"coprod-kg: error: -o {tmp_path / 'map.jpg'}: cannot tell the "
+                             "format from the file name; give --format svg, png or html\n")
+    result = runner.invoke(cli, ["map", "--format", "svg", "-o", str(tmp_path / "map.img")])
+    assert result.exit_code == 0
+    assert (tmp_path / "map.img").read_text(encoding="utf-8").startswith("<svg ")
 
 
 def test_map_into_a_missing_folder_is_one_line_and_exit_2(runner, tmp_path):

@@ -3,15 +3,20 @@ Oxigraph, and a real Oxigraph server loaded with `coprod-kg load`'s publisher.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coprod_kg.catalogue import bound_text, query_files, read_query
 from coprod_kg.errors import InputError
+from coprod_kg.query_guard import blank_out
 from coprod_kg.settings import Settings
 from coprod_kg.store import open_store
 from test_store import normalise
 
 QUERY_FILES = {path.stem: path for path in query_files()}
+# values for parameters that have no default (from competency-questions.md's examples)
+EXAMPLE_VALUES = {"quote-search": {"text": "complaints"}}
 
 
 def test_the_catalogue_has_queries() -> None:
@@ -33,11 +38,24 @@ def backends(tmp_path_factory):
                "remote": RemoteStore(endpoints, timeout=30)}
 
 
+SEPARATORS = re.compile(r"; |, ")
+
+
+def loose(term):
+    """`normalise`, and for literals what SPARQL leaves to the engine: the order of the
+    parts of a GROUP_CONCAT, and whether it keeps a language tag its inputs share
+    (Oxigraph does, rdflib does not). Plain values' tags are tested in test_store.py."""
+    value = normalise(term)
+    if value and value[0] == "literal":
+        return ("literal", tuple(sorted(SEPARATORS.split(value[1]))), value[3])
+    return value
+
+
 def comparable(result):
     """A backend-independent form of a QueryResult: sorted normalised rows or triples."""
     if result.kind == "SELECT":
         return ("SELECT", tuple(result.variables),
-                sorted((tuple(map(normalise, row)) for row in result.rows), key=repr))
+                sorted((tuple(map(loose, row)) for row in result.rows), key=repr))
     if result.kind == "ASK":
         return ("ASK", result.boolean)
     return (result.kind, sorted((tuple(map(normalise, t)) for t in result.graph), key=repr))
@@ -46,8 +64,10 @@ def comparable(result):
 @pytest.mark.parametrize("name", sorted(QUERY_FILES))
 def test_stored_query_gives_the_same_answer_on_every_backend(backends, name: str) -> None:
     stored = read_query(QUERY_FILES[name])
+    if "SERVICE" in blank_out(stored.text).upper():
+        pytest.skip("a federated query: it reaches hosts beyond loopback")
     try:
-        text = bound_text(stored)
+        text = bound_text(stored, EXAMPLE_VALUES.get(name))
     except InputError as error:
         pytest.skip(f"needs a parameter without a default: {error}")
     answers = {label: comparable(store.query(text)) for label, store in backends.items()}

@@ -31,6 +31,9 @@ DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
 IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+IRI_REF = re.compile(r'<[^\s<>"{}|^`\\]*>')
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+VARIABLE_OR_NAME = re.compile(r"[?$:]?[A-Za-z0-9_\-.:]*")
 
 
 @dataclass(frozen=True)
@@ -241,18 +244,51 @@ def bind_values(query: StoredQuery, given: dict[str, str]) -> dict[str, object]:
 
 
 def values_block(terms: dict[str, object]) -> str:
-    """`VALUES (?_a ?_b) { (<...> "...") }` from rdflib terms (their N-Triples form)."""
+    """`VALUES (?_a ?_b) { (<...> "...") }` from validated rdflib terms."""
     variables = " ".join(f"?{name}" for name in terms)
-    row = " ".join(term.n3() for term in terms.values())
+    row = " ".join(sparql_term(term) for term in terms.values())
     return f"VALUES ({variables}) {{ ({row}) }}"
+
+
+STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def sparql_term(term) -> str:
+    """A term in SPARQL syntax: `<iri>` or a one-line `"..."` literal with every quote,
+    backslash and line break escaped, then `@lang` or `^^<datatype>`."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        if IRI_FORBIDDEN.search(str(term)):  # to_term validated it; this is a second guard
+            raise InputError(f"{str(term)!r} cannot be written as an IRI")
+        return f"<{term}>"
+    if not isinstance(term, Literal):
+        raise InputError(f"{term!r}: only IRIs and literals can be bound")
+    text = "".join(STRING_ESCAPES.get(char, char) for char in str(term))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
 
 
 def bound_text(query: StoredQuery, given: dict[str, str] | None = None) -> str:
     """The query's text with its parameters bound as a VALUES block."""
     terms = bind_values(query, given or {})
+    text = query.text
+    service_endpoint = terms.pop(SERVICE_ENDPOINT_VARIABLE, None)
+    if service_endpoint is not None:
+        from coprod_kg.links import bind_service_endpoint
+
+        text = bind_service_endpoint(text, str(service_endpoint))
     if not terms:
-        return query.text
-    return inject_values(query.text, values_block(terms), str(query.path))
+        return text
+    return inject_values(text, values_block(terms), str(query.path))
+
+
+# Neither rdflib nor Oxigraph evaluates `SERVICE ?var` with ?var bound by VALUES, so this
+# one parameter is written into the SERVICE clause as a validated IRI term.
+SERVICE_ENDPOINT_VARIABLE = "_endpoint_iri"
 
 
 def inject_values(text: str, block: str, where: str = "<query>") -> str:
@@ -278,18 +314,17 @@ def _tokens(text: str):
             i = n if end < 0 else end
         elif char in "\"'":
             i = _end_of_string(text, i)
-        elif char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            i = text.index(">", i) + 1
+        elif char == "<" and (iri := IRI_REF.match(text, i)):
+            i = iri.end()
         elif char in "{}":
             yield i, char, char
             i += 1
         elif char.isalpha():
-            match = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[i:])
+            match = WORD.match(text, i)
             yield i, "word", match.group(0)
-            i += len(match.group(0))
+            i = match.end()
         elif char in "?$:":  # variables and prefixed names are not keywords
-            match = re.match(r"[?$:]?[A-Za-z0-9_\-.:]*", text[i:])
-            i += max(1, len(match.group(0)))
+            i = max(i + 1, VARIABLE_OR_NAME.match(text, i).end())
         else:
             i += 1
 
@@ -326,8 +361,8 @@ def strip_comments(text: str) -> str:
             last = i = end
         elif char in "\"'":
             i = _end_of_string(text, i)
-        elif char == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", text[i:]):
-            i = text.index(">", i) + 1
+        elif char == "<" and (iri := IRI_REF.match(text, i)):
+            i = iri.end()
         else:
             i += 1
     out.append(text[last:])

@@ -56,18 +56,34 @@ class CoprodGroup(click.Group):
     show_default=True,
     help="Embedded store: rdflib in memory, or Oxigraph.",
 )
-@click.option("--endpoint", metavar="URL", help="Query endpoint of a SPARQL 1.1 server to use instead.")
-@click.option("--update-endpoint", metavar="URL", help="Update endpoint (default: sibling of --endpoint).")
-@click.option("--gsp-endpoint", metavar="URL", help="Graph Store endpoint (default: sibling of --endpoint).")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a server.")
+@click.option(
+    "--endpoint", metavar="URL", help="Query endpoint of a SPARQL 1.1 server to use instead."
+)
+@click.option(
+    "--update-endpoint", metavar="URL", help="Update endpoint (default: sibling of --endpoint)."
+)
+@click.option(
+    "--gsp-endpoint", metavar="URL", help="Graph Store endpoint (default: sibling of --endpoint)."
+)
+@click.option(
+    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a server."
+)
 @click.option(
     "--allow-federation",
     is_flag=True,
     help="Let queries use SERVICE and LOAD (refused by default: they reach other hosts).",
 )
 @click.pass_context
-def cli(ctx: click.Context, sources, store, endpoint, update_endpoint, gsp_endpoint, timeout,
-        allow_federation) -> None:
+def cli(
+    ctx: click.Context,
+    sources,
+    store,
+    endpoint,
+    update_endpoint,
+    gsp_endpoint,
+    timeout,
+    allow_federation,
+) -> None:
     """coprod-kg: query, validate and publish the evidence base for co-production."""
     ctx.obj = Settings(
         sources=tuple(sources),

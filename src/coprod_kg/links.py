@@ -72,13 +72,18 @@ class Dataset:
     namespace: str
     homepage: str
     sparql_endpoint: str | None = None
+    graph: str | None = None  # the named graph its endpoint keeps the data in (FROM)
+    request_parameters: tuple[tuple[str, str], ...] = ()  # extra URL parameters it expects
 
 
 DATASETS: dict[str, Dataset] = {
+    # NLM's endpoint answers HTML unless format=JSON, and keeps MeSH in a named graph
     "mesh": Dataset("mesh", "Medical Subject Headings (MeSH), RDF", namespaces.PREFIXES["MESH"],
-                    "https://id.nlm.nih.gov/mesh/", "https://id.nlm.nih.gov/mesh/sparql"),
+                    "https://id.nlm.nih.gov/mesh/", "https://id.nlm.nih.gov/mesh/sparql",
+                    graph="http://id.nlm.nih.gov/mesh", request_parameters=(("format", "JSON"),)),
     "wikidata": Dataset("wikidata", "Wikidata", namespaces.PREFIXES["wikidata"],
-                        "https://www.wikidata.org/", "https://query.wikidata.org/sparql"),
+                        "https://www.wikidata.org/", "https://query.wikidata.org/sparql",
+                        request_parameters=(("format", "json"),)),
     "doi": Dataset("doi", "DOI", namespaces.PREFIXES["doi"], "https://www.doi.org/"),
     "pubmed": Dataset("pubmed", "PubMed", namespaces.PREFIXES["pubmed"],
                       "https://pubmed.ncbi.nlm.nih.gov/"),
@@ -593,7 +598,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX schema: <http://schema.org/>
 PREFIX meshv: <http://id.nlm.nih.gov/mesh/vocab#>
-SELECT ?target ?label ?name ?active ?deprecated ?redirect WHERE {
+SELECT ?target ?label ?name ?active ?deprecated ?redirect FROM_CLAUSE WHERE {
   VALUES ?target { TARGETS }
   FILTER EXISTS { ?target ?anyPredicate ?anyObject }
   OPTIONAL { ?target rdfs:label ?label .
@@ -607,6 +612,7 @@ SELECT ?target ?label ?name ?active ?deprecated ?redirect WHERE {
 """
 
 USER_AGENT_TEMPLATE = "coprod-kg/{version} (https://w3id.org/coprod-kg; link check)"
+MAX_GET_URL = 2000
 
 
 def check_links(store, dataset: str, endpoint: str, timeout: float = 30.0) -> list[LinkStatus]:
@@ -620,8 +626,12 @@ def check_links(store, dataset: str, endpoint: str, timeout: float = 30.0) -> li
     targets = sorted({target for _, _, target, _ in links})
     from rdflib import URIRef
 
+    target = DATASETS[dataset]
+    from_clause = f"FROM {URIRef(target.graph).n3()}" if target.graph else ""
     query = TARGET_STATE.replace("TARGETS", " ".join(URIRef(t).n3() for t in targets))
-    states = _states_by_target(sparql_select(endpoint, query, timeout))
+    query = query.replace("FROM_CLAUSE", from_clause)
+    bindings = sparql_select(endpoint, query, timeout, dict(target.request_parameters))
+    states = _states_by_target(bindings)
     return [_status(entity, predicate, target, expected, states.get(target))
             for entity, predicate, target, expected in links]
 
@@ -665,8 +675,10 @@ def _normal(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def sparql_select(endpoint: str, query: str, timeout: float) -> list[dict]:
-    """POST a SELECT to a SPARQL 1.1 endpoint; the JSON result's bindings.
+def sparql_select(endpoint: str, query: str, timeout: float,
+                  parameters: dict[str, str] | None = None) -> list[dict]:
+    """Send a SELECT to a SPARQL 1.1 endpoint (GET, or POST when the URL would be long,
+    as the protocol allows); the JSON result's bindings.
 
     Any failure to reach or understand the endpoint raises EndpointError (one line)."""
     import json
@@ -678,16 +690,18 @@ def sparql_select(endpoint: str, query: str, timeout: float) -> list[dict]:
 
     if not re.match(r"^https?://[^\s<>\"]+$", endpoint):
         raise InputError(f"--endpoint {endpoint!r}: expected an http(s) URL")
-    request = urllib.request.Request(
-        endpoint,
-        data=urlencode({"query": query}).encode("utf-8"),
-        headers={
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": USER_AGENT_TEMPLATE.format(version=__version__),
-        },
-        method="POST",
-    )
+    headers = {
+        "Accept": "application/sparql-results+json",
+        "User-Agent": USER_AGENT_TEMPLATE.format(version=__version__),
+    }
+    encoded = urlencode({"query": query, **(parameters or {})})
+    separator = "&" if "?" in endpoint else "?"
+    if len(endpoint) + len(encoded) < MAX_GET_URL:  # GET: cacheable, what public services prefer
+        request = urllib.request.Request(f"{endpoint}{separator}{encoded}", headers=headers)
+    else:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(endpoint, data=encoded.encode("utf-8"),
+                                         headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
@@ -729,16 +743,3 @@ def bind_service_endpoint(text: str, endpoint_iri: str) -> str:
     return SERVICE_PARAMETER.sub(lambda m: m.group(1) + term, text)
 
 
-
-def open_linked_store(settings):
-    """`store.open_store`, making sure an embedded Oxigraph store holds the links too.
-
-    The memory store gets them from `load_graph`; Oxigraph bulk-loads the RDF files
-    itself, so the mapping sets and identifier links are added here (adding triples
-    already present changes nothing, so this stays right once the store adds them)."""
-    from coprod_kg.store import OxigraphStore, open_store
-
-    store = open_store(settings)
-    if isinstance(store, OxigraphStore):
-        add_links_to_oxigraph(store.pyoxigraph_store, mapping_files(settings.sources))
-    return store

@@ -15,7 +15,9 @@ def parse_file(graph, path: Path) -> None:
 
     fmt = sources.RDF_SUFFIXES.get(path.suffix)
     if fmt is None:
-        raise SourceParseError(f"{path}: not an RDF file (expected one of {sorted(sources.RDF_SUFFIXES)})")
+        raise SourceParseError(
+            f"{path}: not an RDF file (expected one of {sorted(sources.RDF_SUFFIXES)})"
+        )
     try:
         graph.parse(path, format=fmt)
     except FileNotFoundError:
@@ -26,9 +28,13 @@ def parse_file(graph, path: Path) -> None:
         raise SourceParseError(f"{path}: cannot be read (permission denied)") from None
     except BadSyntax as error:
         line, column = _position_of(error)
-        raise SourceParseError(f"{path}:{line}:{column}: Turtle syntax error: {error._why}") from None
+        raise SourceParseError(
+            f"{path}:{line}:{column}: Turtle syntax error: {error._why}"
+        ) from None
     except UnicodeDecodeError as error:
-        raise SourceParseError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        raise SourceParseError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
     except Exception as error:  # other parsers raise their own types
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SourceParseError(f"{path}: cannot be parsed as {fmt}: {message}") from None

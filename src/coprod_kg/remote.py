@@ -197,6 +197,9 @@ class RemoteStore:
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the text and can mistake a query whose
+        # comments say "add" for an update; the guard has already classified it
+        wrapper.queryType = kind
         wrapper.timeout = self.timeout  # setTimeout() truncates to whole seconds
         accept = SPARQL_RESULTS_JSON if kind in ("SELECT", "ASK") else NTRIPLES
         wrapper.addCustomHttpHeader("Accept", accept)

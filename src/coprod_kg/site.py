@@ -34,6 +34,7 @@ from coprod_kg.sitedata import (
     merge_rows,
     number_text,
     select,
+    select_one,
     slug_of,
     with_unit,
 )
@@ -82,23 +83,19 @@ def collect(store) -> SiteContent:
     case_studies = _case_studies(store, grades)
     _attach_alignments(store, case_studies, principles)
     return SiteContent(
-        definition=_first(select(store, "site-definition")),
-        counts=_first(select(store, "site-counts")),
+        definition=select_one(store, "site-definition"),
+        counts=select_one(store, "site-counts"),
         principles=principles,
         case_studies=case_studies,
         references=_references(store, case_studies),
         further_resources=merge_rows(select(store, "site-further-resources"), "resource"),
-        ontology=_first(select(store, "site-ontology-header")),
+        ontology=select_one(store, "site-ontology-header"),
         ontology_terms=_ontology_terms(store),
         gap_map=gap_map,
         grade_scale=merge_rows(select(store, "site-evidence-grade-scale"), "grade"),
         grades=grades,
         stored_queries=_stored_queries(),
     )
-
-
-def _first(rows: list[dict]) -> dict:
-    return rows[0] if rows else {}
 
 
 def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
@@ -204,7 +201,14 @@ def _references(store, case_studies: list[dict]) -> list[dict]:
              "slug": slugs.get(row["caseStudy"], slug_of(row["caseStudy"]))}
             for row in citations.get(reference["reference"], [])
         ]
-    return references
+    return sorted(references, key=_reference_order)
+
+
+def _reference_order(reference: dict) -> tuple:
+    """R1, R2 ... R12 in number order, then the references without a key by title."""
+    key = reference["key"] or ""
+    number = int(key[1:]) if key[:1] == "R" and key[1:].isdigit() else None
+    return (not key, number is None, number or 0, key, reference["title"] or "")
 
 
 def _ontology_terms(store) -> list[dict]:

@@ -41,6 +41,16 @@ def select(store, name: str) -> list[dict[str, Any]]:
     ]
 
 
+def select_one(store, name: str) -> dict[str, Any]:
+    """The first row of the stored SELECT query NAME; every variable None when it has none."""
+    result = store.query(query_text(name))
+    if result.kind != "SELECT":
+        raise InputError(f"queries/{name}.rq: expected a SELECT query, got {result.kind}")
+    row = result.rows[0] if result.rows else (None,) * len(result.variables)
+    return {variable: to_python(term) for variable, term in zip(result.variables, row,
+                                                                strict=False)}
+
+
 def to_python(term) -> Any:
     """IRIs and plain strings as str, numbers as Decimal/int, booleans as bool."""
     if term is None:
@@ -155,8 +165,9 @@ def figure_text(item: dict) -> str:
             f"{with_unit(item.get('followUp'), unit)} after"
         )
     elif item.get("minValue") is not None and item.get("maxValue") is not None:
+        joiner = "and" if item.get("qualifier") == "between" else "to"
         parts.append(
-            f"{with_unit(item['minValue'], unit)} to {with_unit(item['maxValue'], unit)}"
+            f"{with_unit(item['minValue'], unit)} {joiner} {with_unit(item['maxValue'], unit)}"
         )
     elif item.get("value") is not None:
         parts.append(with_unit(item["value"], unit))
@@ -170,6 +181,8 @@ def figure_text(item: dict) -> str:
         parts.append(f"per {duration_text(item['perPeriod'], singular=True)}")
     text = " ".join(parts)
     qualifier = item.get("qualifier")
+    if qualifier == "average":
+        return f"{text} on average"
     return f"{qualifier} {text}" if qualifier else text
 
 

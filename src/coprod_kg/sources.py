@@ -64,4 +64,10 @@ def expand_sources(paths: list[Path]) -> list[Path]:
     return files
 
 
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml"}
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+}

@@ -30,7 +30,7 @@ def describe(settings, fmt, output, base_url, sparql_endpoint, created, contact_
     from coprod_kg.describe import DescribeOptions
     from coprod_kg.describe import describe as describe_graph
     from coprod_kg.export import serialise, write_atomically
-    from coprod_kg.links import open_linked_store
+    from coprod_kg.store import open_store
 
     if created is not None and not DATE.match(created):
         raise InputError(f"--created {created!r}: expected a date as YYYY-MM-DD")
@@ -42,7 +42,7 @@ def describe(settings, fmt, output, base_url, sparql_endpoint, created, contact_
         created=created,
         contact_email=contact_email,
     )
-    text = serialise(describe_graph(open_linked_store(settings), options), fmt)
+    text = serialise(describe_graph(open_store(settings), options), fmt)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -24,10 +24,11 @@ def links(ctx: click.Context, dataset, fmt, width) -> None:
     predicate). Use `coprod-kg links check` to test the links against an endpoint."""
     if ctx.invoked_subcommand is not None:
         return
-    from coprod_kg.links import list_links, open_linked_store
+    from coprod_kg.links import list_links
     from coprod_kg.render import render
+    from coprod_kg.store import open_store
 
-    result = list_links(open_linked_store(ctx.obj), dataset)
+    result = list_links(open_store(ctx.obj), dataset)
     click.echo(render(result, fmt, width), nl=False)
 
 
@@ -45,10 +46,11 @@ def check(ctx: click.Context, endpoint, dataset, fmt, strict) -> None:
 
     Exit 0 when every link is fine, 1 when a target is missing or deprecated (or, with
     --strict, relabelled), 2 when the endpoint cannot be reached."""
-    from coprod_kg.links import check_links, open_linked_store
+    from coprod_kg.links import check_links
+    from coprod_kg.store import open_store
 
     settings = ctx.find_root().obj
-    statuses = check_links(open_linked_store(settings), dataset, endpoint, settings.timeout)
+    statuses = check_links(open_store(settings), dataset, endpoint, settings.timeout)
     if fmt == "json":
         click.echo(json.dumps([_as_dict(s) for s in statuses], indent=2, ensure_ascii=False))
     else:

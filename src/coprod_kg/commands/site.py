@@ -67,8 +67,14 @@ def map_command(settings: Settings, fmt: str | None, output: Path | None, scale:
 
 
 def _format_from_suffix(output: Path | None) -> str:
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    return {"htm": "html"}.get(suffix, suffix) if suffix in MAP_FORMATS + ("htm",) else "svg"
+    """svg, png or html from the file's suffix; svg for stdout."""
+    if output is None:
+        return "svg"
+    suffix = {"htm": "html"}.get(output.suffix.lower().lstrip("."), output.suffix.lower()[1:])
+    if suffix not in MAP_FORMATS:
+        raise InputError(f"-o {output}: cannot tell the format from the file name; "
+                         "give --format svg, png or html")
+    return suffix
 
 
 def render_map(settings: Settings, fmt: str, scale: float = 2.0) -> bytes:
