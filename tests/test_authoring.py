@@ -272,10 +272,15 @@ def test_bad_template_exact_message_and_data_unchanged(runner, tmp_path, data_co
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("kind", ["missing", "folder", "not UTF-8", "no permission"])
+@pytest.mark.parametrize("kind", ["missing", "folder", "not UTF-8", "no permission",
+                                  "below a file"])
 def test_unreadable_template(runner, tmp_path, data_copy, kind):
     path = tmp_path / "case.yaml"
+    if kind == "below a file":
+        (tmp_path / "plain").write_text("x", encoding="utf-8")
+        path = tmp_path / "plain" / "case.yaml"
     expected = {"missing": "cannot be read: no such file",
+                "below a file": "cannot be read: Not a directory",
                 "folder": "cannot be read: it is a folder, not a file",
                 "not UTF-8": "cannot be read: not UTF-8 text (invalid start byte at byte 0)",
                 "no permission": "cannot be read: permission denied"}[kind]
@@ -360,3 +365,46 @@ def test_export_refuses_what_the_template_cannot_hold(tmp_path):
     with pytest.raises(ExportError, match="has a <http://example.org/unknown> value, which the "
                                           "template has no field for"):
         export_template(graph, "oxleas-ebcd")
+
+
+def test_shape_warnings_are_reported_but_do_not_stop_the_import(runner, tmp_path, data_copy):
+    template = write(tmp_path, "case.yaml", _replace_line(VALID, "    time_frame: P14M\n", ""))
+    result = import_(runner, template, "--data-dir", data_copy)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"coprod-kg: warning: {template}:1: case study: None of the case study's outcomes has a "
+        "time frame (cpo:timeFrame): readers cannot tell over what period the impact was seen.\n")
+    assert (data_copy / "case-studies" / "test-case.ttl").is_file()
+
+
+def test_quality_gates_are_run_on_the_new_nodes_only(bundled_graph):
+    """import runs the `*-violation.rq` gates too; a failure names the template's line."""
+    from coprod_kg.authoring import _failed_gates
+
+    graph = Graph()
+    graph += bundled_graph
+    node = URIRef(ID + "learning-point/test-lp")
+    graph.add((node, CPO.page, Literal(3)))
+    where = (Path("case.yaml"), 7, "learning_points[0]")
+    failures = _failed_gates(graph, {(str(node), None): where})
+    assert len(failures) == 1
+    assert failures[0].startswith("case.yaml:7: learning_points[0]: fails the quality gate "
+                                  "page-out-of-range-violation (")
+    assert _failed_gates(bundled_graph, {(str(node), None): where}) == []
+
+
+def test_replace_moves_a_case_study_whose_number_changed(runner, tmp_path, data_copy):
+    exported = tmp_path / "oxleas.yaml"
+    assert runner.invoke(cli, ["export-template", "oxleas-ebcd", "-o", str(exported)]).exit_code \
+        == 0
+    text = exported.read_text(encoding="utf-8")
+    exported.write_text(_replace_line(text, "case_number: 1\n", "case_number: 7\n"),
+                        encoding="utf-8")
+    result = import_(runner, exported, "--data-dir", data_copy, "--replace")
+    assert result.exit_code == 0, result.output
+    old = data_copy / "case-studies" / "01-oxleas-ebcd.ttl"
+    new = data_copy / "case-studies" / "07-oxleas-ebcd.ttl"
+    assert result.stdout == f"removed {old}\nwrote {new}\n"
+    assert not old.exists()
+    graph = Graph().parse(new)
+    assert graph.value(URIRef(ID + "case-study/oxleas-ebcd"), CPO.caseNumber) == Literal(7)

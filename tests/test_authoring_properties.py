@@ -48,7 +48,7 @@ def templates(draw, allowed: dict[str, list[str]]) -> dict:
     slug = "gen-" + draw(SLUG)
     document: dict = {
         "id": [slug],
-        "page": [str(draw(st.integers(1, 11)))],
+        "page": [str(draw(st.integers(5, 11)))],
         "title": [draw(ONE_LINE)],
         "approach": [draw(TEXT)],
         "interventions": draw(pick(allowed["intervention"])),
@@ -68,7 +68,7 @@ def templates(draw, allowed: dict[str, list[str]]) -> dict:
             "id": [f"{slug}-o{index}"], "type": [kind], "label": [draw(ONE_LINE)],
             "category": [draw(st.sampled_from(allowed["outcome category"]))],
             "direction": [draw(st.sampled_from(["decrease", "increase", "not-applicable"]))],
-            "quote": [draw(TEXT)], "page": [str(draw(st.integers(1, 11)))],
+            "quote": [draw(TEXT)], "page": [str(draw(st.integers(5, 11)))],
             "sources": draw(pick(allowed["reference"])),
         }
         if kind == "quantified":
@@ -82,7 +82,7 @@ def templates(draw, allowed: dict[str, list[str]]) -> dict:
     document["figures"] = []
     document["alignments"] = [
         {"id": [f"{slug}-a{index}"], "principle": [principle], "rationale": [draw(ONE_LINE)],
-         "quote": [draw(TEXT)], "page": [str(draw(st.integers(1, 11)))]}
+         "quote": [draw(TEXT)], "page": [str(draw(st.integers(5, 11)))]}
         for index, principle in enumerate(draw(pick(allowed["principle"])))
     ]
     points = draw(st.integers(0, 2))
@@ -90,7 +90,7 @@ def templates(draw, allowed: dict[str, list[str]]) -> dict:
         document["learning_points_stated"] = ["false"]
     document["learning_points"] = [
         {"id": [f"{slug}-{position}"], "position": [str(position)], "quote": [draw(TEXT)],
-         "page": [str(draw(st.integers(1, 11)))]}
+         "page": [str(draw(st.integers(5, 11)))]}
         for position in range(1, points + 1)
     ]
     return document

@@ -433,7 +433,7 @@ DESIGNS = [
     (1, "Service improvement case study", "Evaluated"),
     (2, "National programme evaluation", "Evaluated"),
     (3, "Programme evaluation (design not stated)", "Evaluated"),
-    (4, "Uncontrolled observation of programme participants", "Evaluated"),
+    (4, "Uncontrolled observation of programme participants", "Challenged by later evidence"),
     (5, "Ethnographic process evaluation", "Evaluated"),
     (6, "Stepped-wedge cluster randomised controlled trial", "Protocol"),
 ]

@@ -695,9 +695,27 @@ def _check_shapes(plans: list[_Planned], base_files: list[Path]) -> list[str]:
         path, line, where = located
         text = f"{path}:{line}: {where}: {result.message}"
         (violations if result.severity == "Violation" else warnings).append(text)
+    violations += _failed_gates(graph, locations)
     if violations:
         raise NonConformingTemplate(violations)
     return warnings
+
+
+def _failed_gates(graph: Graph, locations: dict) -> list[str]:
+    """The quality gates (`queries/*-violation.rq`) that `validate` runs too, for new nodes."""
+    from coprod_kg.catalogue import run_gates
+    from coprod_kg.store import MemoryStore
+
+    failures = []
+    for gate in run_gates(MemoryStore(graph)):
+        for row in gate.rows:
+            located = next((locations[(str(term), None)] for term in row
+                            if (str(term), None) in locations), None)
+            if located is not None:
+                path, line, where = located
+                failures.append(f"{path}:{line}: {where}: fails the quality gate {gate.name} "
+                                f"({gate.summary})")
+    return failures
 
 
 def run_validation(graph: Graph):
