@@ -208,3 +208,30 @@ def test_federated_wikidata_facts_about_our_places(backend, external_endpoint):
     assert rows == [(curie("place:western-australia"), "Western Australia",
                      namespaces.PREFIXES["skos"] + "exactMatch", WIKIDATA + "Q3206",
                      "Western Australia", "Western Australia")]
+
+
+def test_federated_query_through_the_cli_binds_the_endpoint_parameter(runner, external_endpoint):
+    """`coprod-kg query` binds ?_endpoint_iri into the SERVICE clause as a validated IRI."""
+    import json
+
+    from coprod_kg.cli import cli
+
+    args = ["query", "federated-wikidata-places", "-p", f"endpoint={external_endpoint}",
+            "--format", "json"]
+    refused = runner.invoke(cli, args)
+    assert refused.exit_code == 2
+    assert "SERVICE" in refused.stderr and "Traceback" not in refused.output
+    allowed = runner.invoke(cli, ["--allow-federation", *args])
+    assert allowed.exit_code == 0, allowed.output
+    bindings = json.loads(allowed.stdout)["results"]["bindings"]
+    assert [(b["place"]["value"], b["item"]["value"]) for b in bindings] == [
+        (curie("place:western-australia"), WIKIDATA + "Q3206")]
+
+
+def test_federated_endpoint_parameter_must_be_an_http_iri(runner):
+    from coprod_kg.cli import cli
+
+    result = runner.invoke(cli, ["--allow-federation", "query", "federated-wikidata-places",
+                                 "-p", "endpoint=file:///etc/passwd"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "endpoint" in result.stderr

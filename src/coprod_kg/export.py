@@ -96,8 +96,10 @@ def _sorted_node(node):
     return node
 
 
-def write_atomically(text: str, target: Path) -> None:
-    """Write `text` to a temporary file beside `target`, then rename it over `target`."""
+def write_atomically(content: str | bytes, target: Path) -> None:
+    """Write text (UTF-8) or bytes to a temporary file beside `target`, then rename it over
+    `target`: a reader never sees a half-written file, and a failure leaves the old one."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"{target}: cannot write: folder {folder} does not exist")
@@ -106,8 +108,8 @@ def write_atomically(text: str, target: Path) -> None:
     except OSError as error:
         raise InputError(f"{target}: cannot write: {error.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except OSError as error:

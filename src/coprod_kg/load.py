@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from coprod_kg import sources
@@ -19,13 +20,10 @@ def parse_file(graph, path: Path) -> None:
             f"{path}: not an RDF file (expected one of {sorted(sources.RDF_SUFFIXES)})"
         )
     try:
-        graph.parse(path, format=fmt)
-    except FileNotFoundError:
-        raise SourceParseError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SourceParseError(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise SourceParseError(f"{path}: cannot be read (permission denied)") from None
+        with file_access_errors(path):
+            graph.parse(path, format=fmt)
+    except SourceParseError:
+        raise
     except BadSyntax as error:
         line, column = _position_of(error)
         raise SourceParseError(
@@ -38,6 +36,19 @@ def parse_file(graph, path: Path) -> None:
     except Exception as error:  # other parsers raise their own types
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise SourceParseError(f"{path}: cannot be parsed as {fmt}: {message}") from None
+
+
+@contextmanager
+def file_access_errors(path: Path) -> Iterator[None]:
+    """Turn a missing, unreadable or folder path into a one-line SourceParseError."""
+    try:
+        yield
+    except FileNotFoundError:
+        raise SourceParseError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SourceParseError(f"{path}: is a folder, not a file") from None
+    except PermissionError:
+        raise SourceParseError(f"{path}: cannot be read (permission denied)") from None
 
 
 def _position_of(error) -> tuple[int, int]:

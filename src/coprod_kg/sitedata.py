@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from coprod_kg import sources
@@ -206,25 +205,3 @@ def duration_text(duration: str | None, *, singular: bool = False) -> str:
         return present[0][1]
     words = [f"{count} {unit}{'' if count == 1 else 's'}" for count, unit in present]
     return ", ".join(words) or str(duration)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write bytes to a temporary file beside `target`, then rename it over `target`."""
-    import os
-    import tempfile
-
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"{target}: cannot write: folder {folder} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise InputError(f"{target}: cannot write: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"{target}: cannot write: {error.strerror}") from None

@@ -270,23 +270,22 @@ def load_file_into_oxigraph(store, path: Path) -> None:
     if format_name is None or not hasattr(pyoxigraph.RdfFormat, format_name):
         _load_through_rdflib(store, path)
         return
+    from coprod_kg.load import file_access_errors
+
     try:
-        store.bulk_load(
-            path=str(path),
-            format=getattr(pyoxigraph.RdfFormat, format_name),
-            base_iri=path.resolve().as_uri(),
-            to_graph=pyoxigraph.DefaultGraph(),
-        )
+        with file_access_errors(path):
+            store.bulk_load(
+                path=str(path),
+                format=getattr(pyoxigraph.RdfFormat, format_name),
+                base_iri=path.resolve().as_uri(),
+                to_graph=pyoxigraph.DefaultGraph(),
+            )
+    except SourceParseError:
+        raise
     except SyntaxError as error:
         where = f"{path}:{error.lineno}:{error.offset}" if error.lineno else f"{path}"
         raise SourceParseError(f"{where}: {format_name.replace('_', '-').title()} syntax error: "
                                f"{_syntax_message(error)}") from None
-    except FileNotFoundError:
-        raise SourceParseError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SourceParseError(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise SourceParseError(f"{path}: cannot be read (permission denied)") from None
     except (OSError, ValueError) as error:
         raise SourceParseError(f"{path}: cannot be loaded: {_first_line(error)}") from None
 

@@ -60,9 +60,9 @@ def map_command(settings: Settings, fmt: str | None, output: Path | None, scale:
     if output is None:
         sys.stdout.write(data.decode("utf-8"))
         return
-    from coprod_kg.sitedata import write_atomically
+    from coprod_kg.export import write_atomically
 
-    write_atomically(output, data)
+    write_atomically(data, output)
     click.echo(f"wrote the gap map ({fmt}) to {output}", err=True)
 
 
