@@ -248,6 +248,10 @@ BAD_TEMPLATES = {
         lambda: VALID + SECOND_ALIGNMENT, 2,
         "{file}:29: alignments[1].id: duplicate IRI al:test-case-peer-support: alignments[0] "
         "has the same id"),
+    "a case number another case study has": (
+        lambda: _replace_line(VALID, "page: 5\n", "case_number: 1\npage: 5\n"), 2,
+        "{file}:2: case_number: 1 is already the number of cs:oxleas-ebcd (leave it empty for "
+        "a case study the review does not number)"),
     "a shape violation (a figure without a unit)": (
         lambda: _replace_line(VALID, "    unit: percent\n", ""), 1,
         "{file}:12: outcomes[0].unit: The figure needs exactly one unit (qudt:unit), an IRI such "
@@ -408,3 +412,28 @@ def test_replace_moves_a_case_study_whose_number_changed(runner, tmp_path, data_
     assert not old.exists()
     graph = Graph().parse(new)
     assert graph.value(URIRef(ID + "case-study/oxleas-ebcd"), CPO.caseNumber) == Literal(7)
+
+
+def test_replace_refuses_to_drop_what_other_data_points_at(runner, tmp_path, data_copy):
+    # later evidence (Springham & Robert 2015) is about out:oxleas-complaints: a replacement
+    # without that outcome would leave the later evidence pointing at nothing
+    import yaml
+
+    exported = tmp_path / "oxleas.yaml"
+    assert runner.invoke(cli, ["export-template", "oxleas-ebcd", "-o", str(exported)]).exit_code \
+        == 0
+    document = yaml.safe_load(exported.read_text(encoding="utf-8"))
+    document["outcomes"] = [o for o in document["outcomes"] if o["id"] != "oxleas-complaints"]
+    exported.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+    before = tree_hash(data_copy)
+    result = import_(runner, exported, "--data-dir", data_copy, "--replace")
+    assert result.exit_code == 1
+    assert tree_hash(data_copy) == before
+    replaced = data_copy / "case-studies" / "01-oxleas-ebcd.ttl"
+    lines = result.stderr.splitlines()
+    assert f"coprod-kg: error: {exported}:1: id: replacing {replaced} breaks other data: " \
+        "fails the quality gate dangling-link-violation (<https://w3id.org/coprod-kg/id/" \
+        "later-evidence/springham-robert-2015-complaints> cpo:aboutClaim " \
+        "out:oxleas-complaints)" in lines
+    assert lines[-1].endswith("errors in the templates; nothing was written")

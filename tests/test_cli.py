@@ -52,6 +52,16 @@ def test_python_dash_m_and_version():
     assert done.stdout.strip() == f"coprod-kg, version {__version__}"
 
 
+@pytest.mark.parametrize("command", ["queries", "stats"])
+def test_a_reader_that_goes_away_is_not_a_failure(command):
+    """`coprod-kg queries | head -1`: exit 0 and no traceback (exit 1 means "does not conform")."""
+    process = subprocess.Popen([sys.executable, "-m", "coprod_kg", command],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the first line is written
+    stderr = process.stderr.read().decode()
+    assert (process.wait(timeout=60), stderr) == (0, "")
+
+
 @pytest.mark.parametrize("command", ["query", "queries", "validate", "export", "stats"])
 def test_every_command_has_help(runner, command):
     outcome = runner.invoke(cli, [command, "-h"])
@@ -177,6 +187,45 @@ def test_unknown_parameter(runner):
     assert_one_line_error(outcome, "has no parameter 'x'")
 
 
+def test_a_parameter_given_twice_is_an_error(runner):
+    outcome = runner.invoke(cli, ["query", "quote-search", "-p", "text=a", "-p", "text=b"])
+    assert_one_line_error(outcome, "-p 'text' given twice")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["query", "principles", "--format", "xml"], "Invalid value for '--format'"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+        (["--store", "nosql", "stats"], "Invalid value for '--store'"),
+        (["query", "principles", "extra"], "unexpected extra argument"),
+        (["--timeout", "0", "query", "principles"], "Invalid value for '--timeout'"),
+        (["--timeout", "nan", "query", "principles"], "Invalid value for '--timeout'"),
+        (["--timeout", "-1", "query", "principles"], "Invalid value for '--timeout'"),
+    ],
+)
+def test_usage_errors_are_one_line_too(runner, arguments, expected):
+    """Click's own usage errors (several lines) follow the documented one-line form."""
+    assert_one_line_error(runner.invoke(cli, arguments), expected, "--help`)")
+
+
+@pytest.mark.parametrize(
+    "url", ["http:///query", "http://127.0.0.1:99999/query", "http://127.0.0.1:x/query",
+            "http://[::1/query", 'http://127.0.0.1:9/query" } DROP ALL']
+)
+def test_a_malformed_endpoint_url_is_refused_before_any_request(runner, url):
+    outcome = runner.invoke(cli, ["--endpoint", url, "query", "principles"])
+    assert_one_line_error(outcome, f"--endpoint {url!r}: not a valid URL")
+
+
+def test_a_request_to_a_url_urllib_cannot_use_is_one_error():
+    from coprod_kg.errors import EndpointError
+    from coprod_kg.remote import http_request
+
+    with pytest.raises(EndpointError, match="notaurl: request failed: unknown url type"):
+        http_request("notaurl", timeout=1)
+
+
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [("case-study-outcomes", "caseStudy"), ("outcomes-by-reduction", "minPercent")],
@@ -202,12 +251,32 @@ def test_name_and_file_together_is_an_error(runner, tmp_path):
     assert_one_line_error(outcome, "none.rq: no such query file")
 
 
+def test_query_file_encoding(runner, tmp_path):
+    """A byte-order mark (Windows editors) is skipped; text that is not UTF-8 is one line."""
+    bom = tmp_path / "bom.rq"
+    bom.write_bytes(b"\xef\xbb\xbfASK { ?s ?p ?o }")
+    outcome = runner.invoke(cli, ["query", "--file", str(bom)])
+    assert (outcome.exit_code, outcome.stdout) == (0, "true\n"), outcome.output
+    latin1 = tmp_path / "latin1.rq"
+    latin1.write_bytes("# café\nASK { ?s ?p ?o }".encode("latin-1"))
+    outcome = runner.invoke(cli, ["query", "--file", str(latin1)])
+    assert_one_line_error(outcome, f"{latin1}: not UTF-8 text")
+
+
 def test_malformed_turtle_in_a_source_names_file_line_and_column(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "open .\n')
     for command in (["query", "principles"], ["validate"], ["export"], ["stats"]):
         outcome = runner.invoke(cli, ["--source", str(bad), *command])
         assert_one_line_error(outcome, f"{bad}:3:")
+
+
+def test_a_source_folder_with_no_rdf_is_an_error(runner, tmp_path):
+    """An empty graph would otherwise 'conform' and answer every query with no rows."""
+    (tmp_path / "notes.txt").write_text("not RDF\n")
+    for command in (["validate"], ["query", "principles"], ["export"]):
+        outcome = runner.invoke(cli, ["--source", str(tmp_path), *command])
+        assert_one_line_error(outcome, f"{tmp_path}: no RDF files in this folder")
 
 
 # --------------------------------------------------------------------------

@@ -50,6 +50,9 @@ def test_text_report_is_a_table_per_case_study(runner):
     for curie in ("cs:oxleas-ebcd", "cs:popp", "cs:core-study"):
         assert f"\n  {curie} " in text
     assert "The case study reports no quantified outcome" in " ".join(text.split())
+    # result paths are written with the project's prefixes, not as long IRIs broken at "-"
+    assert "Warning cs:core-study cpo:hasOutcome/rdf:type/(rdfs:subClassOf*): " in text
+    assert "<https://w3id.org/coprod-" not in text
     assert "ok    outcome-case-study-violation" in text
     assert text.rstrip().splitlines()[-1].startswith("Result: conforms: 0 violations")
     assert max(len(line) for line in text.splitlines()) <= 80

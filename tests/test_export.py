@@ -162,6 +162,39 @@ def test_cli_export_into_a_file_path_that_is_a_folder(runner, tmp_path):
     assert_one_line_error(outcome, "cannot write")
 
 
+def test_writing_to_a_pipe_writes_into_it_instead_of_replacing_it(tmp_path):
+    """`-o /dev/stdout` or a named pipe: a rename would put a plain file in its place
+    (as root, even over /dev/stdout)."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    try:
+        export.write_atomically("@prefix ex: <http://e/> .\n", fifo)
+    finally:
+        reader.join(timeout=10)
+        if reader.is_alive() and stat.S_ISFIFO(fifo.stat().st_mode):
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # release the reader
+            reader.join(timeout=10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received == [b"@prefix ex: <http://e/> .\n"]
+
+
+def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path):
+    """`-o /dev/stdout` with stdout sent to a file is a link too: the link must survive."""
+    real = tmp_path / "real.ttl"
+    real.write_text("old\n")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    export.write_atomically("new\n", link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text() == "new\n"
+
+
 # --------------------------------------------------------------------------
 # The single prefix map
 # --------------------------------------------------------------------------

@@ -318,6 +318,19 @@ def test_invalid_later_evidence(graph_copy: Graph, mutation: str, shape: str):
     assert results_for(graph_copy, node) == {(shape, "Violation")}
 
 
+def test_challenged_status_needs_later_evidence(graph_copy: Graph):
+    # POPP has later evidence that qualifies its results: challenged is allowed there;
+    # Local Area Coordination has none, so "challenged by later evidence" would be unfounded
+    challenged = URIRef(ID + "evidence-status/challenged")
+    for slug_ in ("popp", "local-area-coordination"):
+        case = URIRef(ID + f"case-study/{slug_}")
+        graph_copy.remove((case, CPO.evidenceStatus, None))
+        graph_copy.add((case, CPO.evidenceStatus, challenged))
+    assert results_for(graph_copy, URIRef(ID + "case-study/popp")) == set()
+    assert results_for(graph_copy, URIRef(ID + "case-study/local-area-coordination")) >= {
+        ("CaseStudyChallengedNeedsEvidenceShape", "Violation")}
+
+
 def test_invalid_grading_and_figure(graph_copy: Graph):
     grading = URIRef(ID + "grading/test-bad")
     graph_copy.add((grading, RDF.type, CPO.EvidenceGrading))

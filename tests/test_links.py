@@ -343,6 +343,9 @@ BAD_FILES = {
                   ":9: column 'object_id': pop:older-people -> MESH:D000368 is already mapped "
                   "on line 8"),
     "no-metadata": (COLUMNS + GOOD_ROW, r":1: no metadata block"),
+    "bad-justification": (GOOD_HEADER + COLUMNS + GOOD_ROW.replace(
+        "semapv:ManualMappingCuration", "semapv:Guess"),
+        r":8: column 'mapping_justification': 'semapv:Guess' is not a SSSOM justification"),
 }
 
 
@@ -415,6 +418,23 @@ def test_validate_fails_on_a_malformed_mapping_file(runner, tmp_path, backend):
     assert result.exit_code == 2
     assert result.stderr == (
         f"coprod-kg: error: {bad}:7: column 'mapping_justification': missing from the header\n")
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_a_mapping_from_an_undescribed_subject_is_refused(runner, tmp_path, backend):
+    # a misspelt subject (pop:older-peple) would otherwise become a link from an entity
+    # that nothing describes, and validate would accept it
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "places.ttl").write_text((LINK_FIXTURES / "places.ttl").read_text())
+    (tmp_path / "mappings" / "typo.sssom.tsv").write_text(
+        GOOD_HEADER + COLUMNS + GOOD_ROW.replace("pop:older-people", "pop:older-peple"),
+        encoding="utf-8")
+    result = runner.invoke(cli, ["--store", backend, "--source", str(tmp_path), "validate"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"coprod-kg: error: {tmp_path / 'mappings' / 'typo.sssom.tsv'}:8: column 'subject_id': "
+        "'pop:older-peple' is not described by the data (misspelt, or its data file is "
+        "missing)\n")
 
 
 def test_q12_stored_query_through_query_command_memory_store(runner):

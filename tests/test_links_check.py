@@ -134,6 +134,38 @@ def test_unreachable_endpoint_exits_2_in_one_line(runner):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+    b"Content-Length: 1000\r\n\r\n{\"head\":",  # cut short
+    b"not HTTP at all\r\n\r\n",  # no status line
+])
+def test_an_endpoint_with_a_broken_http_answer_exits_2_in_one_line(runner, answer):
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{port}/sparql"
+        result = check(runner, "--endpoint", url, "--dataset", "mesh")
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        f"coprod-kg: error: SPARQL endpoint {url} answered with broken HTTP: ")
+    assert result.stderr.count("\n") == 1
+
+
 def test_an_endpoint_that_is_not_sparql_exits_2(runner, external_endpoint):
     not_sparql = external_endpoint.replace("/query", "/no-such-path")
     result = check(runner, "--endpoint", not_sparql, "--dataset", "mesh")

@@ -150,3 +150,16 @@ def test_describe_rejects_a_bad_date(runner):
     assert result.exit_code == 2
     assert result.stderr == (
         "coprod-kg: error: --created '25/11/2026': expected a date as YYYY-MM-DD\n")
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--created", "2026-13-01"], "--created '2026-13-01': expected a date as YYYY-MM-DD"),
+    (["--base-url", "not a url"], "--base-url 'not a url': expected an http(s) URL"),
+    (["--sparql-endpoint", "ftp://x"], "--sparql-endpoint 'ftp://x': expected an http(s) URL"),
+])
+def test_describe_rejects_an_impossible_date_or_a_bad_url_in_one_line(runner, arguments,
+                                                                      message):
+    result = runner.invoke(cli, ["describe", *arguments])
+    assert result.exit_code == 2
+    assert result.stderr == f"coprod-kg: error: {message}\n"
+    assert result.stdout == ""

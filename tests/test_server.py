@@ -123,6 +123,20 @@ def test_a_wrong_graph_store_url_is_exit_2_and_harmless(runner, oxigraph_server:
     assert len(reader(oxigraph_server)) == 1
 
 
+def test_a_wrong_update_url_leaves_no_staging_graph(runner, oxigraph_server: str) -> None:
+    """The PUT works, the MOVE is refused: the staged copy must not stay on the server
+    (a store whose default graph is the union of its graphs would show it twice)."""
+    put_old_content(oxigraph_server)
+    result = runner.invoke(cli, ["--source", str(EXEMPLAR), "load",
+                                 "--endpoint", f"{oxigraph_server}/query",
+                                 "--update-endpoint", f"{oxigraph_server}/query"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"coprod-kg: error: {oxigraph_server}/query: HTTP 415")
+    assert result.stderr.endswith("; the staging graph was removed\n")
+    assert len(reader(oxigraph_server)) == 1
+    assert named_graphs(oxigraph_server) == []
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
@@ -130,6 +144,11 @@ def test_a_wrong_graph_store_url_is_exit_2_and_harmless(runner, oxigraph_server:
         (["load", "--endpoint", "localhost:7878"], "--endpoint 'localhost:7878': expected an http"),
         (["load", "--endpoint", "http://127.0.0.1:9/query", "--graph", "not an iri"],
          "--graph 'not an iri': expected an absolute IRI"),
+        (["load", "--endpoint", "http://127.0.0.1:9/query", "--gsp-endpoint", "notaurl"],
+         "--gsp-endpoint 'notaurl': expected an http"),
+        (["load", "--endpoint", "http://127.0.0.1:9/query", "--update-endpoint", "ftp://x/u"],
+         "--update-endpoint 'ftp://x/u': expected an http"),
+        (["load", "--endpoint", "http:///query"], "--endpoint 'http:///query': not a valid URL"),
     ],
 )
 def test_load_argument_errors(runner, arguments: list[str], message: str) -> None:
@@ -191,5 +210,16 @@ def test_serve_reports_a_busy_port(runner, oxigraph_server: str) -> None:
     port = oxigraph_server.rsplit(":", 1)[1]
     result = runner.invoke(cli, ["--source", str(EXEMPLAR), "serve", "--port", port])
     assert result.exit_code == 2
-    assert result.output.endswith(
+    # one line, before any loading: the port is checked first
+    assert result.stderr == (
         f"coprod-kg: error: {oxigraph_server}: the port is in use by another program\n")
+
+
+@pytest.mark.parametrize("port", ["0", "7878"])
+def test_serve_on_an_address_this_machine_does_not_have_is_one_line(runner, port: str) -> None:
+    result = runner.invoke(cli, ["--source", str(EXEMPLAR), "serve", "--host", "203.0.113.5",
+                                 "--port", port])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("coprod-kg: error: ")
+    assert "203.0.113.5" in result.stderr and "cannot listen there" in result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr

@@ -236,6 +236,24 @@ def test_later_evidence_is_shown_where_recorded(pages, bundled_graph):
         assert " ".join(str(finding).split()) in pages[f"case-studies/{slug(cs)}.html"].plain_text
 
 
+def test_later_evidence_names_every_claim_it_bears_on(site, bundled_graph):
+    # the Nuffield Trust finding speaks to both Age UK admissions figures, not only the first
+    import html
+
+    rows = select(bundled_graph, """
+        SELECT ?cs ?le ?claimLabel WHERE {
+          ?le a cpo:LaterEvidence ; cpo:aboutClaim ?claim .
+          ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim . ?claim rdfs:label ?claimLabel }""")
+    assert len({(str(cs), str(le)) for cs, le, _ in rows}) < len(rows)  # one bears on two
+    for cs, evidence, claim_label in rows:
+        text = (site / "case-studies" / f"{slug(cs)}.html").read_text(encoding="utf-8")
+        article = re.search(rf'<article[^>]* id="{re.escape(slug(evidence))}">(.*?)</article>',
+                            text, re.S)
+        assert article, slug(evidence)
+        heading = re.search(r"<h3>(.*?)</h3>", article.group(1), re.S).group(1)
+        assert str(claim_label) in html.unescape(re.sub(r"<[^>]+>", "", heading))
+
+
 def test_references_page_lists_every_reference_with_doi_links(pages, bundled_graph):
     page = pages["references.html"]
     rows = select(bundled_graph, """
@@ -315,6 +333,16 @@ def test_refuses_a_folder_that_is_not_a_site(runner, tmp_path):
         f"coprod-kg: error: -o {tmp_path}: the folder is not empty and holds no earlier "
         "coprod-kg site; choose a new or empty folder\n")
     assert [p.name for p in tmp_path.iterdir()] == ["precious.txt"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(runner, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    target = tmp_path / "a-file" / "site"
+    result = runner.invoke(cli, ["site", "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"coprod-kg: error: -o {target}: cannot write: ")
+    assert result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
 def test_a_malformed_source_leaves_no_site(runner, tmp_path):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from coprod_kg.errors import InputError, SourceParseError
@@ -59,6 +59,9 @@ def test_updates_are_refused_on_every_engine(engine: str) -> None:
     [
         "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
         "SELECT * WHERE { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        # rdflib expands SPARQL codepoint escapes anywhere in the text before parsing
+        "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { \\U00000053erVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     ],
 )
 @pytest.mark.parametrize("engine", ["memory", "oxigraph"])
@@ -79,6 +82,15 @@ def test_service_is_refused_locally_unless_federation_is_allowed(text: str, engi
 )
 def test_keywords_inside_names_strings_iris_and_comments_do_not_count(text: str) -> None:
     assert check_read_only_query(text, allow_federation=False, engine="memory") == "SELECT"
+
+
+def test_an_escaped_service_never_reaches_the_network_through_rdflib() -> None:
+    from coprod_kg.server import free_port
+
+    store = MemoryStore(Graph())
+    text = f"SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{free_port()}/q> {{ ?s ?p ?o }} }}"
+    with pytest.raises(InputError, match="SERVICE refused"):
+        store.query(text)
 
 
 def test_from_is_refused_on_the_memory_engine_only() -> None:
@@ -197,6 +209,13 @@ def test_open_store_follows_the_settings() -> None:
     assert isinstance(open_store(Settings(sources=(EXEMPLAR,), store="oxigraph")), OxigraphStore)
 
 
+def test_source_and_endpoint_together_are_refused() -> None:
+    """The server would answer and the --source files be silently ignored."""
+    settings = Settings(sources=(EXEMPLAR,), endpoint="http://127.0.0.1:9/query")
+    with pytest.raises(InputError, match="--source and --endpoint"):
+        open_store(settings)
+
+
 def test_federation_reaches_a_loopback_server_only_when_allowed(oxigraph_server: str) -> None:
     """With --allow-federation Oxigraph really runs SERVICE (here against a local server)."""
     import urllib.request
@@ -212,6 +231,21 @@ def test_federation_reaches_a_loopback_server_only_when_allowed(oxigraph_server:
         OxigraphStore.from_files([]).query(text)
     allowed = OxigraphStore.from_files([], allow_federation=True)
     assert allowed.query(text).rows == [(Literal("remote"),)]
+
+
+@pytest.mark.parametrize("engine", ["memory", "oxigraph"])
+@pytest.mark.parametrize("form", ["SELECT * WHERE", "CONSTRUCT { ?s ?p ?o } WHERE"])
+def test_an_allowed_service_that_is_down_is_an_input_error(engine: str, form: str) -> None:
+    """Both engines compute solutions lazily: a failing SERVICE must still be one error."""
+    from coprod_kg.server import free_port
+
+    text = f"{form} {{ SERVICE <http://127.0.0.1:{free_port()}/query> {{ ?s ?p ?o }} }}"
+    if engine == "memory":
+        store = MemoryStore(Graph(), allow_federation=True)
+    else:
+        store = OxigraphStore.from_files([], allow_federation=True)
+    with pytest.raises(InputError, match="the query (cannot be run|failed in Oxigraph)"):
+        store.query(text)
 
 
 # --------------------------------------------------------------------------

@@ -595,6 +595,7 @@ def import_templates(paths: list[Path], data_dir: Path | None = None, *,
     if errors:
         raise TemplateError(errors)
     plans = _plan(templates, data_dir, subject_files, replace)
+    _check_case_numbers(templates, base_graph)
     warnings = _check_shapes(plans, base_files) if check_shapes else []
     result = _write(plans)
     result.warnings.extend(warnings)
@@ -658,6 +659,26 @@ def _plan(templates: list[Template], data_dir: Path, subject_files: dict[str, Pa
     return plans
 
 
+def _check_case_numbers(templates: list[Template], base_graph: Graph) -> None:
+    """A case number names one case study of the review: two case studies may not share it."""
+    from rdflib import URIRef
+
+    taken = {str(number): str(case) for case, number in
+             base_graph.subject_objects(URIRef(t.CPO + "caseNumber"))}
+    errors = []
+    for template in templates:
+        for number in template.case.values.get("case_number", []):
+            holder = taken.get(number)
+            if holder is not None and holder != template.case.iri:
+                line = template.case.lines.get("case_number", template.case.line)
+                errors.append(f"{template.path}:{line}: case_number: {number} is already the "
+                              f"number of {_curie(holder)} (leave it empty for a case study "
+                              "the review does not number)")
+            taken.setdefault(number, template.case.iri)
+    if errors:
+        raise TemplateError(errors)
+
+
 def _case_study_in(path: Path, subject_files: dict[str, Path]) -> str | None:
     if not path.exists():
         return None
@@ -686,19 +707,50 @@ def _check_shapes(plans: list[_Planned], base_files: list[Path]) -> list[str]:
                 locations[(node.iri, spec.predicate)] = (
                     plan.template.path, line, node.field_path(spec.key))
     report = run_validation(graph)
-    violations, warnings = [], []
+    violations, warnings, elsewhere = [], [], []
     for result in report.results:
         located = locations.get((result.focus_node, result.path)) or \
             locations.get((result.focus_node, None))
-        if located is None:
-            continue  # a result about data the templates did not touch
+        if located is None:  # a result about data the templates did not touch
+            if result.severity == "Violation":
+                elsewhere.append(result)
+            continue
         path, line, where = located
         text = f"{path}:{line}: {where}: {result.message}"
         (violations if result.severity == "Violation" else warnings).append(text)
     violations += _failed_gates(graph, locations)
+    if replaced:  # removing a case study's triples can break other data that pointed at them
+        violations += _broken_elsewhere(graph, elsewhere, plans, base_files, locations)
     if violations:
         raise NonConformingTemplate(violations)
     return warnings
+
+
+def _broken_elsewhere(graph: Graph, results: list, plans: list[_Planned],
+                      base_files: list[Path], locations: dict) -> list[str]:
+    """Violations and gate rows about untouched data that the data before the import did
+    not have: the replaced case study left something pointing at what it no longer holds."""
+    from rdflib import Graph
+
+    from coprod_kg.catalogue import run_gates
+    from coprod_kg.load import parse_file
+    from coprod_kg.store import MemoryStore
+
+    before = Graph()
+    for path in sources.ontology_files() + base_files:
+        parse_file(before, path)
+    known = {(r.focus_node, r.path, r.message) for r in run_validation(before).results}
+    known_rows = {(gate.name, tuple(map(str, row))) for gate in run_gates(MemoryStore(before))
+                  for row in gate.rows}
+    problems = [f"{_curie(r.focus_node)}: {r.message}" for r in results
+                if (r.focus_node, r.path, r.message) not in known]
+    problems += [f"fails the quality gate {gate.name} ({' '.join(_curie(str(t)) for t in row)})"
+                 for gate in run_gates(MemoryStore(graph)) for row in gate.rows
+                 if (gate.name, tuple(map(str, row))) not in known_rows
+                 and not any((str(term), None) in locations for term in row)]
+    plan = next(plan for plan in plans if plan.replaces is not None)
+    where = f"{plan.template.path}:{plan.template.case.line}: id: replacing {plan.replaces}"
+    return [f"{where} breaks other data: {problem}" for problem in problems]
 
 
 def _failed_gates(graph: Graph, locations: dict) -> list[str]:

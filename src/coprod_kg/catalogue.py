@@ -90,7 +90,10 @@ def load_catalogue(folder: Path | None = None) -> dict[str, StoredQuery]:
 def read_query(path: Path) -> StoredQuery:
     """Parse one .rq file: its `#+` header and its parameters."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not SPARQL
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
         raise InputError(f"{path}: cannot be read: {error.strerror}") from None
     header = parse_header(text, path)
@@ -183,6 +186,8 @@ def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
         name, equals, value = pair.partition("=")
         if not equals or not name.strip():
             raise InputError(f"-p {pair!r}: expected NAME=VALUE")
+        if name.strip() in values:  # a parameter binds one value
+            raise InputError(f"-p {name.strip()!r} given twice: give each parameter once")
         values[name.strip()] = value
     return values
 
@@ -192,6 +197,8 @@ def to_term(parameter: Parameter, value: str):
     from rdflib import XSD, Literal, URIRef
 
     where = f"parameter {parameter.name!r} ({parameter.type_description})"
+    if any("\ud800" <= char <= "\udfff" for char in value):  # bytes of a non-UTF-8 terminal
+        raise InputError(f"{where}: {value!r} is not valid UTF-8 text")
     if parameter.type == "iri":
         return URIRef(_valid_iri(value, where))
     if parameter.type == "decimal":

@@ -30,14 +30,46 @@ class CliError(click.ClickException):
         click.echo(f"coprod-kg: error: {self.format_message()}", err=True)
 
 
+def _usage_error(error: click.UsageError) -> CliError:
+    """Click's usage errors (bad option value, unknown command) as the same one line."""
+    where = error.ctx.command_path if error.ctx is not None else "coprod-kg"
+    return CliError(f"{error.format_message().rstrip('.')} (see `{where} --help`)",
+                    error.exit_code)
+
+
+def _positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not 0 < value < float("inf"):  # also refuses nan
+        raise click.BadParameter(f"{value:g}: expected a number of seconds above 0", ctx, param)
+    return value
+
+
 class CoprodGroup(click.Group):
-    """Turns CoprodError (and unreadable output pipes) into CliError for every command."""
+    """Turns CoprodError and click's usage errors into one-line CliErrors for every command."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:  # a bad global option
+            raise _usage_error(error) from None
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except CoprodError as error:
             raise CliError(str(error), error.exit_code) from None
+        except BrokenPipeError:
+            # the reader went away (`coprod-kg queries | head -1`): not a failure; click
+            # would exit 1, which here means "does not conform"
+            from click.utils import PacifyFlushWrapper
+
+            sys.stdout = PacifyFlushWrapper(sys.stdout)
+            ctx.exit(0)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as error:  # a bad command name, option or argument
+            raise _usage_error(error) from None
 
 
 @click.group(cls=CoprodGroup, context_settings=CONTEXT_SETTINGS)
@@ -66,7 +98,12 @@ class CoprodGroup(click.Group):
     "--gsp-endpoint", metavar="URL", help="Graph Store endpoint (default: sibling of --endpoint)."
 )
 @click.option(
-    "--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a server."
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    callback=_positive_seconds,
+    help="Seconds to wait for a server.",
 )
 @click.option(
     "--allow-federation",

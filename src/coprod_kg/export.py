@@ -100,6 +100,16 @@ def write_atomically(content: str | bytes, target: Path) -> None:
     """Write text (UTF-8) or bytes to a temporary file beside `target`, then rename it over
     `target`: a reader never sees a half-written file, and a failure leaves the old one."""
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # a device or a pipe (`-o /dev/stdout`): renaming over it would replace it
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise InputError(f"{target}: cannot write: {error.strerror}") from None
+        return
+    if target.is_symlink():  # replace the file it points to, not the link
+        target = target.resolve()
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"{target}: cannot write: folder {folder} does not exist")

@@ -17,7 +17,7 @@ Two kinds of link end up in the graph when it is loaded:
 The SSSOM reader here is our own and small: sssom-py pulls in pandas and LinkML and takes
 about 1.5 s to import, too slow for every command. It checks what loading needs (header,
 prefixes, columns, values) and names file, line and column; `validate_with_sssom_py` runs
-the reference validator for tests and the `validate` command.
+the reference validator (sssom-py) for the tests.
 """
 
 from __future__ import annotations
@@ -58,6 +58,13 @@ KNOWN_COLUMNS = REQUIRED_COLUMNS + (
     "see_also", "license", "similarity_score", "similarity_measure", "mapping_tool",
     "issue_tracker_item", "match_string", "other",
 )
+# The values SSSOM allows in mapping_justification (the sssom-schema's pattern).
+JUSTIFICATIONS = tuple(f"semapv:{name}" for name in (
+    "ManualMappingCuration", "MappingReview", "LogicalReasoning", "LexicalMatching",
+    "CompositeMatching", "UnspecifiedMatching", "SemanticSimilarityThresholdMatching",
+    "LexicalSimilarityThresholdMatching", "MappingChaining", "MappingInversion",
+    "StructuralMatching", "InstanceBasedMatching", "BackgroundKnowledgeBasedMatching",
+))
 # Prefixes SSSOM defines itself; a file may use them without declaring them.
 SSSOM_BUILTIN_PREFIXES = ("owl", "rdf", "rdfs", "skos", "semapv", "sssom", "xsd", "dcterms")
 CURIE = re.compile(r"^([A-Za-z_][A-Za-z0-9_.\-]*):(\S+)$")
@@ -295,9 +302,11 @@ def _read_row(path: Path, line: int, columns: list[str], cells: list[str],
             f"{path}:{line}: column 'predicate_id': {row['predicate_id']!r} is not one of "
             f"{', '.join(MATCH_PREDICATES)}"
         )
-    if not row["mapping_justification"].startswith("semapv:"):
+    if row["mapping_justification"] not in JUSTIFICATIONS:
         raise SourceParseError(
-            f"{path}:{line}: column 'mapping_justification': expected a semapv: term"
+            f"{path}:{line}: column 'mapping_justification': "
+            f"{row['mapping_justification']!r} is not a SSSOM justification (expected a "
+            "semapv: term such as semapv:ManualMappingCuration)"
         )
     if row["predicate_id"] != "skos:exactMatch" and not row.get("comment"):
         raise SourceParseError(
@@ -481,12 +490,27 @@ def identifier_triples(rows: Iterable[tuple[str, str, str]]):
     return triples
 
 
+def check_subjects(mapping_sets: Iterable[MappingSet], is_described) -> None:
+    """Every mapping's subject must be an entity the loaded data describes: a misspelt
+    subject_id would otherwise make a link from nothing that no quality gate notices."""
+    for mapping_set in mapping_sets:
+        for mapping in mapping_set.mappings:
+            if not is_described(mapping.subject):
+                raise SourceParseError(
+                    f"{mapping_set.path}:{mapping.line}: column 'subject_id': "
+                    f"{mapping.subject_id!r} is not described by the data (misspelt, or its "
+                    "data file is missing)"
+                )
+
+
 def add_links(graph, mapping_paths: Iterable[Path]) -> None:
     """Add the mapping sets' triples and the references' identifier links to an rdflib graph."""
     from rdflib import URIRef
 
-    for path in mapping_paths:
-        for triple in mapping_set_triples(read_mapping_set(path)):
+    mapping_sets = [read_mapping_set(path) for path in mapping_paths]
+    check_subjects(mapping_sets, lambda iri: (URIRef(iri), None, None) in graph)
+    for mapping_set in mapping_sets:
+        for triple in mapping_set_triples(mapping_set):
             graph.add(triple)
     rows = [
         (str(s), prop, str(o))
@@ -503,7 +527,10 @@ def add_links_to_oxigraph(store, mapping_paths: Iterable[Path]) -> None:
 
     from coprod_kg.store import _to_oxigraph
 
-    triples = [t for path in mapping_paths for t in mapping_set_triples(read_mapping_set(path))]
+    mapping_sets = [read_mapping_set(path) for path in mapping_paths]
+    check_subjects(mapping_sets, lambda iri: next(store.quads_for_pattern(
+        pyoxigraph.NamedNode(iri), None, None, pyoxigraph.DefaultGraph()), None) is not None)
+    triples = [t for mapping_set in mapping_sets for t in mapping_set_triples(mapping_set)]
     rows = [
         (quad.subject.value, prop, quad.object.value)
         for prop in IDENTIFIER_PROPERTIES
@@ -681,6 +708,7 @@ def sparql_select(endpoint: str, query: str, timeout: float,
     as the protocol allows); the JSON result's bindings.
 
     Any failure to reach or understand the endpoint raises EndpointError (one line)."""
+    import http.client
     import json
     import urllib.error
     import urllib.request
@@ -711,6 +739,9 @@ def sparql_select(endpoint: str, query: str, timeout: float,
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         reason = getattr(error, "reason", error)
         raise EndpointError(f"cannot reach SPARQL endpoint {endpoint}: {reason}") from None
+    except http.client.HTTPException as error:  # a broken HTTP answer: bad status, cut short
+        raise EndpointError(f"SPARQL endpoint {endpoint} answered with broken HTTP: "
+                            f"{type(error).__name__}") from None
     try:
         return json.loads(body)["results"]["bindings"]
     except (ValueError, KeyError, TypeError):

@@ -66,7 +66,14 @@ def publish(ntriples: bytes, expected: int, endpoints: Endpoints, *, graph: str 
         _drop_quietly(endpoints.update, staging, timeout, credentials)
         raise EndpointError(f"{error}; the target graph was left unchanged") from None
     target = f"<{graph}>" if graph else "DEFAULT"
-    _update(endpoints.update, f"MOVE GRAPH <{staging}> TO {target}", timeout, credentials)
+    try:
+        _update(endpoints.update, f"MOVE GRAPH <{staging}> TO {target}", timeout, credentials)
+    except EndpointError as error:
+        # the update endpoint may be the faulty one: remove the staging graph through the
+        # Graph Store endpoint, which has just worked, so no stray copy stays on the server
+        if _delete_quietly(endpoints.gsp, staging, timeout, credentials):
+            raise EndpointError(f"{error}; the staging graph was removed") from None
+        raise EndpointError(f"{error}; drop the staging graph <{staging}>") from None
     loaded = count_triples(reader, graph)
     if loaded != expected:
         raise EndpointError(f"{endpoints.query}: the target graph holds {loaded} triples after "
@@ -115,6 +122,17 @@ def _drop_quietly(update_url: str, graph: str, timeout: float,
         _update(update_url, f"DROP SILENT GRAPH <{graph}>", timeout, credentials)
     except EndpointError:
         pass  # the server is unreachable or refuses: nothing was moved into the target
+
+
+def _delete_quietly(gsp: str, graph: str, timeout: float,
+                    credentials: tuple[str, str] | None) -> bool:
+    """DELETE a graph through the Graph Store Protocol; whether the server did it."""
+    try:
+        http_request(_graph_url(gsp, graph), method="DELETE", timeout=timeout,
+                     credentials=credentials)
+    except (TransientError, EndpointError):
+        return False
+    return True
 
 
 def publish_store(store, endpoints: Endpoints, *, graph: str | None, timeout: float,

@@ -40,6 +40,22 @@ _LOAD = _keyword("LOAD")
 _FROM = _keyword("FROM")
 
 
+# SPARQL lets \uXXXX / \UXXXXXXXX stand for any character of the query, keywords included,
+# and rdflib expands them before parsing (`\u0053ERVICE` is SERVICE): the checks look at
+# the expanded text, with rdflib's own pattern
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.IGNORECASE)
+
+
+def expand_codepoint_escapes(text: str) -> str:
+    def expand(match: re.Match[str]) -> str:
+        try:
+            return chr(int(match.group(1), 16))
+        except (ValueError, OverflowError):  # no such character: the engine rejects it
+            return match.group(0)
+
+    return _CODEPOINT_ESCAPE.sub(expand, text)
+
+
 def blank_out(text: str) -> str:
     """The text with strings and IRIs emptied (`""`, `<>`) and comments removed."""
 
@@ -74,6 +90,7 @@ def check_read_only_query(text: str, *, allow_federation: bool, engine: str) -> 
     `engine` is "memory", "oxigraph" or "remote". rdflib's engine also fetches the
     IRIs of FROM / FROM NAMED from the web, so on "memory" those count as federation.
     """
+    text = expand_codepoint_escapes(text)
     kind = operation_kind(text)
     if kind == "UPDATE":
         raise InputError("SPARQL Update refused: `query` runs read-only queries only")

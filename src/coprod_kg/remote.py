@@ -18,6 +18,7 @@ import os
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,10 +139,10 @@ def http_request(url: str, *, method: str = "GET", data: bytes | None = None,
                  headers: dict[str, str] | None = None, timeout: float,
                  credentials: tuple[str, str] | None = None) -> tuple[int, bytes, str]:
     """One HTTP request (status, body, content type); faults raised as classified errors."""
-    request = urllib.request.Request(url, data=data, method=method)
-    for name, value in {**(headers or {}), **basic_auth_header(credentials)}.items():
-        request.add_header(name, value)
     try:
+        request = urllib.request.Request(url, data=data, method=method)  # ValueError: bad URL
+        for name, value in {**(headers or {}), **basic_auth_header(credentials)}.items():
+            request.add_header(name, value)
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
             return response.status, body, response.headers.get("Content-Type", "")
@@ -305,3 +306,10 @@ def _json_term(value: dict | None):
 def check_url(url: str | None, option: str) -> None:
     if not url or not url.startswith(("http://", "https://")):
         raise InputError(f"{option} {url!r}: expected an http:// or https:// URL")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise InputError(f"{option} {url!r}: not a valid URL ({error})") from None
+    if not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url):
+        raise InputError(f"{option} {url!r}: not a valid URL (a host, and no spaces)")

@@ -42,8 +42,12 @@ def oxigraph_binary() -> Path:
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, 0))
+        except OSError as error:
+            raise EndpointError(f"{host}: cannot listen there: {error.strerror}") from None
         return probe.getsockname()[1]
 
 
@@ -165,10 +169,11 @@ def serve(source_paths: Iterable[Path] | None, *, host: str, port: int, query_ti
     """Serve the graph read-only until Ctrl-C (or SIGTERM); the store folder is removed after."""
     with tempfile.TemporaryDirectory(prefix="coprod-kg-serve-") as folder:
         location = Path(folder) / "store"
-        log(f"loading the graph into {location} ...")
-        count = build_store_directory(source_paths, location)
         server = OxigraphServer(location, host=host, port=port, read_only=True,
                                 query_timeout=query_timeout)
+        server._check_port_is_free()  # before the load, which takes seconds on a big graph
+        log(f"loading the graph into {location} ...")
+        count = build_store_directory(source_paths, location)
         previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             server.start()

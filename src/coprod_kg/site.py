@@ -151,8 +151,9 @@ def _with_figure(item: dict, grades: dict[str, dict]) -> dict:
 
 
 def _later_evidence(rows: list[dict], grades: dict[str, dict]) -> list[dict]:
-    """One entry per piece of later evidence, with its figures in a list."""
-    items = merge_rows(rows, "evidence")
+    """One entry per piece of later evidence, with the claims it bears on and its figures
+    in lists (one finding may speak to several outcomes of a case study)."""
+    items = merge_rows(rows, "evidence", multi=("claimLabel",))
     figures = _by([row for row in rows if row["figure"]], "evidence")
     for item in items:
         item["grade"] = grades.get(item["evidence"])
@@ -329,11 +330,17 @@ def build_site(store, folder: Path) -> SiteReport:
     content = collect(store)
     pages = render_pages(content)
     parent = folder.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    except OSError as error:
+        raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
     try:
         _write_site(staging, content, pages, store)
         _swap_into_place(staging, folder.resolve())
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -58,7 +58,15 @@ def expand_sources(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES))
+            found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
+            if not found and not any(path.rglob("*.sssom.tsv")):
+                from coprod_kg.errors import InputError
+
+                raise InputError(
+                    f"{path}: no RDF files in this folder "
+                    f"(expected {', '.join(sorted(RDF_SUFFIXES))} or *.sssom.tsv)"
+                )
+            files.extend(found)
         else:
             files.append(path)
     return files

@@ -61,11 +61,11 @@ class MemoryStore:
         check_read_only_query(text, allow_federation=self.allow_federation, engine=self.engine)
         try:
             result = self._graph.query(text)
+            if result.type == "SELECT":  # rows are computed lazily: read them in the try
+                variables = [str(v) for v in result.vars]
+                return QueryResult("SELECT", variables, [tuple(row) for row in result])
         except Exception as error:  # pyparsing and evaluation errors have many types
             raise InputError(f"the query cannot be run: {_first_line(error)}") from None
-        if result.type == "SELECT":
-            variables = [str(v) for v in result.vars]
-            return QueryResult("SELECT", variables, [tuple(row) for row in result])
         if result.type == "ASK":
             return QueryResult("ASK", boolean=bool(result.askAnswer))
         return QueryResult(result.type, graph=result.graph)
@@ -151,18 +151,20 @@ class OxigraphStore:
         )
         try:
             answer = self._store.query(text)
+            # solutions and triples are computed lazily (SERVICE, evaluation errors): read
+            # them in the try
+            if isinstance(answer, pyoxigraph.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(answer))
+            if isinstance(answer, pyoxigraph.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                convert = _memoised_conversion()
+                rows = [tuple(convert(s[v]) for v in variables) for s in answer]
+                return QueryResult("SELECT", variables, rows)
+            return QueryResult(kind, graph=_triples_to_graph(answer))
         except SyntaxError as error:
             raise InputError(f"the query is not valid SPARQL: {_first_line(error)}") from None
         except OSError as error:
             raise InputError(f"the query failed in Oxigraph: {_first_line(error)}") from None
-        if isinstance(answer, pyoxigraph.QueryBoolean):
-            return QueryResult("ASK", boolean=bool(answer))
-        if isinstance(answer, pyoxigraph.QuerySolutions):
-            variables = [v.value for v in answer.variables]
-            convert = _memoised_conversion()
-            rows = [tuple(convert(s[v]) for v in variables) for s in answer]
-            return QueryResult("SELECT", variables, rows)
-        return QueryResult(kind, graph=_triples_to_graph(answer))
 
 
 def _parse_with_rdflib(files: list[Path]):
@@ -334,6 +336,11 @@ def open_store(settings: Settings):
     """The store the global options ask for: a remote endpoint, or an embedded one loaded
     with the ontology and the instance data (bundled, or given with --source)."""
     if settings.endpoint:
+        if settings.sources:  # the server's graph would be used, the files silently ignored
+            raise InputError(
+                "--source and --endpoint: the files would be ignored, the server answers; "
+                "to publish them: coprod-kg --source PATH load --endpoint URL"
+            )
         from coprod_kg.remote import RemoteStore
 
         return RemoteStore.from_settings(settings)

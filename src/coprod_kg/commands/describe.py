@@ -10,6 +10,17 @@ import click
 from coprod_kg.errors import InputError
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def _real_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 @click.command("describe")
@@ -32,8 +43,11 @@ def describe(settings, fmt, output, base_url, sparql_endpoint, created, contact_
     from coprod_kg.export import serialise, write_atomically
     from coprod_kg.store import open_store
 
-    if created is not None and not DATE.match(created):
+    if created is not None and not (DATE.match(created) and _real_date(created)):
         raise InputError(f"--created {created!r}: expected a date as YYYY-MM-DD")
+    for option, url in (("--base-url", base_url), ("--sparql-endpoint", sparql_endpoint)):
+        if url is not None and not URL.match(url):
+            raise InputError(f"{option} {url!r}: expected an http(s) URL")
     if contact_email is not None and not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+$", contact_email):
         raise InputError(f"--contact-email {contact_email!r}: not an e-mail address")
     options = DescribeOptions(

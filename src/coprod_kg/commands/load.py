@@ -38,6 +38,9 @@ def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint) -> No
     check_graph_iri(graph)
     endpoints = sibling_endpoints(target, update_endpoint or settings.update_endpoint,
                                   gsp_endpoint or settings.gsp_endpoint)
+    for option, url in (("--update-endpoint", endpoints.update), ("--gsp-endpoint", endpoints.gsp)):
+        if url:
+            check_url(url, option)
     local = open_store(replace(settings, endpoint=None))
     outcome = publish_store(local, endpoints, graph=graph, timeout=settings.timeout,
                             credentials=credentials_from_environment())

@@ -114,7 +114,7 @@ def format_text(report, gates, case_studies: list[tuple[str, str]]) -> str:
         lines += ["", "Messages:"]
         for _key, result in messages:
             focus = compact_iri(result.focus_node)
-            path = f" {compact_iri(result.path)}" if result.path else ""
+            path = f" {_compact_path(result.path)}" if result.path else ""
             text = f"{result.severity} {focus}{path}: {result.message}"
             lines += textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="      ")
     lines += ["", "Quality gates (queries/*-violation.rq)", ""]
@@ -137,6 +137,22 @@ def format_text(report, gates, case_studies: list[tuple[str, str]]) -> str:
         f"warnings, {len(gates) - failed}/{len(gates)} gates passed",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _compact_path(path: str) -> str:
+    """A property path with CURIEs where there is a prefix: `cpo:hasOutcome/cpo:timeFrame`."""
+    import re
+
+    from coprod_kg.namespaces import compact_iri
+
+    if not path.startswith(("<", "^", "(")):  # a single IRI
+        return compact_iri(path)
+
+    def shorter(match: re.Match[str]) -> str:
+        curie = compact_iri(match.group(1))
+        return curie if curie != match.group(1) else match.group(0)
+
+    return re.sub(r"<([^<>\s]+)>", shorter, path)
 
 
 def _name(key: str | None) -> str:
