@@ -3,9 +3,8 @@ with small edits: several developers extend this file."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

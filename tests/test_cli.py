@@ -333,3 +333,12 @@ def test_table_wraps_then_truncates_with_a_marker():
     assert body[-1].endswith(TRUNCATION_MARKER)
     assert max(len(line) for line in lines) <= 50
     assert lines[-1] == "(1 row)"
+
+
+def test_a_source_that_does_not_exist_is_named_as_such(runner, tmp_path):
+    from coprod_kg.cli import cli
+
+    missing = tmp_path / "nowhere.ttl"
+    result = runner.invoke(cli, ["--source", str(missing), "validate"])
+    assert result.exit_code == 2
+    assert result.stderr == f"coprod-kg: error: {missing}: no such file or folder (--source)\n"

@@ -55,13 +55,15 @@ def shape_files() -> list[Path]:
 
 def expand_sources(paths: list[Path]) -> list[Path]:
     """Files and folders given with --source, as a sorted list of RDF files."""
+    from coprod_kg.errors import InputError
+
     files: list[Path] = []
     for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder (--source)")
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
             if not found and not any(path.rglob("*.sssom.tsv")):
-                from coprod_kg.errors import InputError
-
                 raise InputError(
                     f"{path}: no RDF files in this folder "
                     f"(expected {', '.join(sorted(RDF_SUFFIXES))} or *.sssom.tsv)"
