@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coprod_kg import sources
+from coprod_kg import namespaces, sources
 from coprod_kg import template as t
 from coprod_kg.errors import EXIT_NONCONFORMING, InputError
 
@@ -31,24 +31,18 @@ if TYPE_CHECKING:
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD = namespaces.PREFIXES["xsd"]
 CASE_STUDY_CLASS = t.CPO + "CaseStudy"
 CASE_STUDY_NS, CASE_STUDY_PREFIX = t.NODE_NAMESPACES["case_study"]
 
 # The prefixes of every written case-study file, in this order (as the curated files have them).
+CASE_STUDY_FILE_PREFIXES = (
+    "cpo", "cpr", "cs", "out", "fig", "al", "lp", "pr", "ref", "agent", "prog", "iv", "pop",
+    "setting", "place", "cat", "dir", "design", "status", "rdf", "rdfs", "xsd", "owl", "skos",
+    "dcterms", "prov", "bibo", "fabio", "foaf", "qudt", "unit", "cur", "dcat",
+)
 PREFIXES: list[tuple[str, str]] = [
-    ("cpo", t.CPO), ("cpr", t.ID), ("cs", t.ID + "case-study/"), ("out", t.ID + "outcome/"),
-    ("fig", t.ID + "figure/"), ("al", t.ID + "alignment/"), ("lp", t.ID + "learning-point/"),
-    ("pr", t.ID + "principle/"), ("ref", t.ID + "reference/"), ("agent", t.ID + "agent/"),
-    ("prog", t.ID + "programme/"), ("iv", t.ID + "intervention/"),
-    ("pop", t.ID + "population/"), ("setting", t.ID + "setting/"), ("place", t.ID + "place/"),
-    ("cat", t.ID + "outcome-category/"), ("dir", t.ID + "direction/"),
-    ("design", t.ID + "study-design/"), ("status", t.ID + "evidence-status/"),
-    ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"), ("rdfs", t.RDFS), ("xsd", XSD),
-    ("owl", "http://www.w3.org/2002/07/owl#"), ("skos", t.SKOS), ("dcterms", t.DCTERMS),
-    ("prov", t.PROV), ("bibo", "http://purl.org/ontology/bibo/"),
-    ("fabio", "http://purl.org/spar/fabio/"), ("foaf", "http://xmlns.com/foaf/0.1/"),
-    ("qudt", t.QUDT), ("unit", t.UNIT), ("cur", t.CUR), ("dcat", "http://www.w3.org/ns/dcat#"),
+    (prefix, namespaces.PREFIXES[prefix]) for prefix in CASE_STUDY_FILE_PREFIXES
 ]
 PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES}
 

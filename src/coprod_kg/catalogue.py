@@ -21,6 +21,7 @@ from pathlib import Path
 
 from coprod_kg import sources
 from coprod_kg.errors import InputError
+from coprod_kg.query_guard import strip_comments
 
 TYPES = ("iri", "decimal", "integer", "string", "literal")
 VIOLATION_SUFFIX = "-violation"
@@ -353,27 +354,6 @@ def _end_of_string(text: str, start: int) -> int:
             return i + 1
         i += 1
     return len(text)
-
-
-def strip_comments(text: str) -> str:
-    """The text with `#` comments blanked out (strings and IRIs kept)."""
-    out, last = [], 0
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            out.append(text[last:i])
-            last = i = end
-        elif char in "\"'":
-            i = _end_of_string(text, i)
-        elif char == "<" and (iri := IRI_REF.match(text, i)):
-            i = iri.end()
-        else:
-            i += 1
-    out.append(text[last:])
-    return "".join(out)
 
 
 def outer_where_brace(text: str) -> int | None:

@@ -68,6 +68,11 @@ def blank_out(text: str) -> str:
     return _BLANKABLE.sub(replace, text)
 
 
+def strip_comments(text: str) -> str:
+    """The text with `#` comments removed; strings and IRIs (which may hold `#`) kept."""
+    return _BLANKABLE.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), text)
+
+
 def operation_kind(text: str) -> str:
     """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE; raises InputError if it is neither."""
     body = blank_out(text)

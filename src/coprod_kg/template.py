@@ -18,15 +18,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-ID = "https://w3id.org/coprod-kg/id/"
-CPO = "https://w3id.org/coprod-kg/ontology#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCTERMS = "http://purl.org/dc/terms/"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-QUDT = "http://qudt.org/schema/qudt/"
-UNIT = "http://qudt.org/vocab/unit/"
-CUR = "http://qudt.org/vocab/currency/"
-PROV = "http://www.w3.org/ns/prov#"
+from coprod_kg.namespaces import PREFIXES as NAMESPACES
+
+ID = NAMESPACES["cpr"]
+CPO = NAMESPACES["cpo"]
+RDFS = NAMESPACES["rdfs"]
+DCTERMS = NAMESPACES["dcterms"]
+SKOS = NAMESPACES["skos"]
+QUDT = NAMESPACES["qudt"]
+UNIT = NAMESPACES["unit"]
+CUR = NAMESPACES["cur"]
+PROV = NAMESPACES["prov"]
 
 FORMAT = "coprod-kg case study template, version 1"
 

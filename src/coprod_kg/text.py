@@ -13,7 +13,3 @@ def normalise_quote(text: str) -> str:
     """Join words hyphenated across line breaks and collapse white space to single spaces."""
     return _WHITE_SPACE.sub(" ", _HYPHEN_AT_LINE_BREAK.sub("-", text)).strip()
 
-
-def is_verbatim(quote: str, source_text: str) -> bool:
-    """Whether `quote` stands in `source_text` once both are normalised."""
-    return normalise_quote(quote) in normalise_quote(source_text)
