@@ -29,12 +29,20 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def review_text() -> str:
-    return REVIEW_TEXT.read_text(encoding="utf-8")
+    return read_shared(REVIEW_TEXT)
 
 
 @pytest.fixture(scope="session")
 def reference_text() -> str:
-    return REFERENCE_FILE.read_text(encoding="utf-8")
+    return read_shared(REFERENCE_FILE)
+
+
+def read_shared(path: Path) -> str:
+    """A source file of ../shared/, which CI lays beside the clone; its absence is a failure
+    (the data cannot be checked against its sources), said in one line."""
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: clone the project beside its shared/ folder", False)
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
