@@ -55,8 +55,8 @@ def peak_rss_mib() -> float:
 
 
 def query_texts() -> dict[str, str]:
-    from coprod_kg.catalogue import bound_text, read_query
-    from coprod_kg.sources import queries_dir
+    from coprod_kg.graph.sources import queries_dir
+    from coprod_kg.queries.catalogue import bound_text, read_query
 
     return {label: bound_text(read_query(queries_dir() / f"{name}.rq"), params)
             for label, (name, params) in QUERIES.items()}
@@ -125,9 +125,9 @@ def time_queries(store, tag: str, limit: float) -> dict:
 
 def worker_store(backend: str, files: list[str], tag: str, location: str | None,
                  limit: float) -> dict:
-    from coprod_kg.load import load_graph
-    from coprod_kg.sources import data_dir
-    from coprod_kg.store import MemoryStore, OxigraphStore, load_oxigraph
+    from coprod_kg.graph.load import load_graph
+    from coprod_kg.graph.sources import data_dir
+    from coprod_kg.graph.store import MemoryStore, OxigraphStore, load_oxigraph
 
     # the bundled data folder (with its mapping sets) plus the synthetic files
     paths = [data_dir()] + [Path(f) for f in files]
@@ -161,7 +161,7 @@ _SHAPES = None
 
 def _init_validation(sparql_cache: bool) -> None:
     global _BASE, _SHAPES
-    from coprod_kg.load import load_graph, load_shapes
+    from coprod_kg.graph.load import load_graph, load_shapes
 
     if sparql_cache:
         install_sparql_cache()
@@ -172,7 +172,7 @@ def _init_validation(sparql_cache: bool) -> None:
 def _validate_batch(path: str):
     from rdflib import Graph
 
-    from coprod_kg.validate import validate_graph
+    from coprod_kg.validation.shapes import validate_graph
 
     graph = Graph()
     for triple in _BASE:
@@ -226,13 +226,13 @@ def worker_validate(files: list[str], tag: str, jobs: int, whole: bool,
               "peak_mib": max(peaks + [peak_rss_mib()]), "identical_to_whole": None}
     log(f"  [{tag}] validated in batches: {seconds:.1f} s, {len(ordered)} results")
     if whole:
-        from coprod_kg.load import load_graph
-        from coprod_kg.validate import validate_graph
+        from coprod_kg.graph.load import load_graph
+        from coprod_kg.validation.shapes import validate_graph
 
         if sparql_cache:
             install_sparql_cache()
         started = time.perf_counter()
-        from coprod_kg.sources import data_dir
+        from coprod_kg.graph.sources import data_dir
 
         graph = load_graph([data_dir()] + [Path(f) for f in files])
         full = validate_graph(graph)
@@ -272,8 +272,8 @@ def in_subprocess(spec: dict, workdir: Path) -> dict:
 def generate(size: int, workdir: Path) -> tuple[list[str], float]:
     from synthetic import read_vocabulary, write_synthetic
 
+    from coprod_kg.graph.store import open_store
     from coprod_kg.settings import Settings
-    from coprod_kg.store import open_store
 
     log(f"generating {size} synthetic case studies ...")
     started = time.perf_counter()

@@ -48,7 +48,7 @@ def read_shared(path: Path) -> str:
 @pytest.fixture(scope="session")
 def bundled_graph():
     """The ontology plus the bundled data, loaded once (read-only: do not modify it)."""
-    from coprod_kg.load import load_graph
+    from coprod_kg.graph.load import load_graph
 
     return load_graph()
 

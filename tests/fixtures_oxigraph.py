@@ -16,7 +16,7 @@ Graph Store PUT to `{base}/store?default`.
 
 For one server shared by a whole module, write a module-scoped fixture around
 `coprod_kg.server.OxigraphServer(location)` (a context manager that starts the
-server, waits until it answers and stops it by PID), as tests/test_store_backends.py
+server, waits until it answers and stops it by PID), as tests/graph/test_store_backends.py
 does; `OxigraphServer(location, read_only=True)` runs `oxigraph serve-read-only`.
 """
 
@@ -30,7 +30,7 @@ import pytest
 @pytest.fixture()
 def oxigraph_server(tmp_path_factory) -> Iterator[str]:
     """The base URL (no trailing slash) of a fresh Oxigraph server on 127.0.0.1."""
-    from coprod_kg.server import OxigraphServer
+    from coprod_kg.graph.server import OxigraphServer
 
     location = tmp_path_factory.mktemp("oxigraph-store")
     with OxigraphServer(location, host="127.0.0.1") as server:

@@ -8,6 +8,7 @@ curie_map. A test checks that the data files declare the same prefixes.
 from __future__ import annotations
 
 import json
+import re
 
 ONTOLOGY = "https://w3id.org/coprod-kg/ontology#"
 INSTANCES = "https://w3id.org/coprod-kg/id/"
@@ -58,7 +59,7 @@ PREFIXES: dict[str, str] = {
     "time": "http://www.w3.org/2006/time#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "sh": "http://www.w3.org/ns/shacl#",
-    # Linking to external datasets (SSSOM curie_map, VoID): see coprod_kg.links
+    # Linking to external datasets (SSSOM curie_map, VoID): see coprod_kg.graph.datasets
     "void": "http://rdfs.org/ns/void#",
     "sssom": "https://w3id.org/sssom/",
     "semapv": "https://w3id.org/semapv/vocab/",
@@ -72,6 +73,9 @@ PREFIXES: dict[str, str] = {
 }
 
 # Where the published context will be served (the file itself is ontology/context.jsonld).
+# Characters an IRI may not contain (RFC 3987): what makes a parameter or endpoint IRI unsafe.
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
 CONTEXT_URL = "https://w3id.org/coprod-kg/context.jsonld"
 
 

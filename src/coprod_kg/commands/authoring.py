@@ -23,8 +23,8 @@ def new_case_study(settings, slug: str, output: Path | None) -> None:
 
     Fill it in, then run `coprod-kg import FILE`.
     """
-    from coprod_kg.authoring import new_template
-    from coprod_kg.load import load_graph
+    from coprod_kg.authoring.export_template import new_template
+    from coprod_kg.graph.load import load_graph
 
     text = new_template(slug, load_graph(settings.sources or None))
     _emit(text, output)
@@ -44,7 +44,8 @@ def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None
     written, to DATA_DIR/case-studies/NN-SLUG.ttl. Exit 2 on a bad template, 1 when the
     shapes find violations.
     """
-    from coprod_kg.authoring import TemplateError, import_templates
+    from coprod_kg.authoring.model import TemplateError
+    from coprod_kg.authoring.transaction import import_templates
 
     try:
         result = import_templates(list(files), data_dir, replace=replace)
@@ -71,7 +72,7 @@ def export_template_command(settings, case: str, output: Path | None) -> None:
 
     Edit it and run `coprod-kg import --replace FILE` to write it back without loss.
     """
-    from coprod_kg.authoring import export_template, load_verbatim
+    from coprod_kg.authoring.export_template import export_template, load_verbatim
 
     text = export_template(load_verbatim(settings.sources), case)
     _emit(text, output)
@@ -81,7 +82,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from coprod_kg.export import write_atomically
+    from coprod_kg.graph.serialise import write_atomically
 
     write_atomically(text, output)
     click.echo(f"wrote {output}", err=True)

@@ -38,10 +38,10 @@ def _real_date(text: str) -> bool:
 @click.pass_obj
 def describe(settings, fmt, output, base_url, sparql_endpoint, created, contact_email) -> None:
     """Describe the graph in VoID and DCAT: licence, source, distributions, counts, linksets."""
-    from coprod_kg.describe import DescribeOptions
-    from coprod_kg.describe import describe as describe_graph
-    from coprod_kg.export import serialise, write_atomically
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.serialise import serialise, write_atomically
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.links.describe import DescribeOptions
+    from coprod_kg.links.describe import describe as describe_graph
 
     if created is not None and not (DATE.match(created) and _real_date(created)):
         raise InputError(f"--created {created!r}: expected a date as YYYY-MM-DD")

@@ -24,8 +24,8 @@ import click
 @click.pass_obj
 def export(settings, fmt, output) -> None:
     """Export the ontology and data (the same text for the same graph, run after run)."""
-    from coprod_kg.export import export_graph
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.publishing.export import export_graph
 
     graph = open_store(settings).graph()
     text = export_graph(graph, fmt, output)

@@ -24,9 +24,9 @@ def links(ctx: click.Context, dataset, fmt, width) -> None:
     predicate). Use `coprod-kg links check` to test the links against an endpoint."""
     if ctx.invoked_subcommand is not None:
         return
-    from coprod_kg.links import list_links
-    from coprod_kg.render import render
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.links.listing import list_links
+    from coprod_kg.queries.render import render
 
     result = list_links(open_store(ctx.obj), dataset)
     click.echo(render(result, fmt, width), nl=False)
@@ -46,8 +46,8 @@ def check(ctx: click.Context, endpoint, dataset, fmt, strict) -> None:
 
     Exit 0 when every link is fine, 1 when a target is missing or deprecated (or, with
     --strict, relabelled), 2 when the endpoint cannot be reached."""
-    from coprod_kg.links import check_links
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.links.check import check_links
 
     settings = ctx.find_root().obj
     statuses = check_links(open_store(settings), dataset, endpoint, settings.timeout)
@@ -80,8 +80,8 @@ def _summary(statuses) -> str:
 def _table(statuses) -> str:
     from rdflib import Literal, URIRef
 
-    from coprod_kg.render import to_table
-    from coprod_kg.store import QueryResult
+    from coprod_kg.graph.results import QueryResult
+    from coprod_kg.queries.render import to_table
 
     def literal(text):
         return Literal(text) if text else None

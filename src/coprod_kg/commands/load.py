@@ -27,9 +27,9 @@ def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint) -> No
     from dataclasses import replace
 
     from coprod_kg.errors import InputError
-    from coprod_kg.publish import check_graph_iri, publish_store
-    from coprod_kg.remote import check_url, credentials_from_environment, sibling_endpoints
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.publish import check_graph_iri, publish_store
+    from coprod_kg.graph.remote import check_url, credentials_from_environment, sibling_endpoints
+    from coprod_kg.graph.store import open_store
 
     target = endpoint or settings.endpoint
     if not target:

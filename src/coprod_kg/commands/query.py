@@ -44,9 +44,9 @@ from coprod_kg.errors import InputError
 @click.pass_obj
 def query(settings, name, params, query_file, fmt, width) -> None:
     """Run the stored query NAME (see `coprod-kg queries`) or a query file."""
-    from coprod_kg import catalogue
-    from coprod_kg.render import render
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.queries import catalogue
+    from coprod_kg.queries.render import render
 
     if (name is None) == (query_file is None):
         raise InputError(
@@ -69,7 +69,7 @@ def query(settings, name, params, query_file, fmt, width) -> None:
 )
 def queries(fmt) -> None:
     """List the stored queries: name, summary and parameters."""
-    from coprod_kg import catalogue
+    from coprod_kg.queries import catalogue
 
     listing = catalogue.summary_rows(catalogue.load_catalogue())
     if fmt == "json":

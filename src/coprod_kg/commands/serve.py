@@ -19,7 +19,7 @@ def serve_command(settings, host: str, port: int, query_timeout: float) -> None:
     Loads the ontology and the data (bundled, or --source) into a temporary on-disk
     store and prints the query URL on stdout. The endpoint accepts no updates.
     """
-    from coprod_kg import server
+    from coprod_kg.graph import server
     server.check_host(host)
 
     def on_ready(url: str, count: int) -> None:

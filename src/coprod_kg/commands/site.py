@@ -25,8 +25,8 @@ MAP_FORMATS = ("svg", "png", "html")
 def site_command(settings: Settings, output: Path) -> None:
     """Build the static HTML site (home, gap map, case studies, principles, references,
     ontology, queries and downloads). It opens from file:// or any static host."""
-    from coprod_kg.site import build_site
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.publishing.site import build_site
 
     report = build_site(open_store(settings), output)
     click.echo(f"wrote {len(report.pages)} pages to {output}", err=True)
@@ -60,7 +60,7 @@ def map_command(settings: Settings, fmt: str | None, output: Path | None, scale:
     if output is None:
         sys.stdout.write(data.decode("utf-8"))
         return
-    from coprod_kg.export import write_atomically
+    from coprod_kg.graph.serialise import write_atomically
 
     write_atomically(data, output)
     click.echo(f"wrote the gap map ({fmt}) to {output}", err=True)
@@ -78,9 +78,9 @@ def _format_from_suffix(output: Path | None) -> str:
 
 
 def render_map(settings: Settings, fmt: str, scale: float = 2.0) -> bytes:
-    from coprod_kg.gapmap import gap_map_svg, svg_to_png
-    from coprod_kg.site import collect, map_title, render_gap_map_page, source_note
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.publishing.gapmap import gap_map_svg, svg_to_png
+    from coprod_kg.publishing.site import collect, map_title, render_gap_map_page, source_note
 
     content = collect(open_store(settings))
     if fmt == "html":

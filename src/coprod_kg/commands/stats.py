@@ -14,8 +14,8 @@ import click
 @click.pass_obj
 def stats(settings, fmt) -> None:
     """Counts that describe the graph."""
-    from coprod_kg.stats import compute_stats, format_text
-    from coprod_kg.store import open_store
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.queries.stats import compute_stats, format_text
 
     result = compute_stats(open_store(settings))
     if fmt == "json":

@@ -30,10 +30,10 @@ MAX_GATE_ROWS = 10
 @click.pass_context
 def validate(ctx: click.Context, fmt: str) -> None:
     """Check the graph against the shapes and the quality gates."""
-    from coprod_kg.catalogue import run_gates
-    from coprod_kg.load import load_shapes
-    from coprod_kg.store import open_store
-    from coprod_kg.validate import validate_graph
+    from coprod_kg.graph.load import load_shapes
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.validation.gates import run_gates
+    from coprod_kg.validation.shapes import validate_graph
 
     store = open_store(ctx.obj)
     report = validate_graph(store.graph(), load_shapes())
@@ -42,7 +42,7 @@ def validate(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(_as_json(report, gates), indent=2, ensure_ascii=False))
     elif fmt == "turtle":
-        from coprod_kg.export import to_turtle
+        from coprod_kg.graph.serialise import to_turtle
 
         click.echo(to_turtle(report.report_graph), nl=False)
     else:
@@ -68,7 +68,7 @@ def _case_studies(store) -> list[tuple[str, str]]:
 def _as_json(report, gates) -> dict:
     from dataclasses import asdict
 
-    from coprod_kg.render import display_value
+    from coprod_kg.queries.render import display_value
 
     return {
         "conforms": report.conforms,
@@ -166,6 +166,6 @@ def _clip(text: str, width: int) -> str:
 
 
 def _cell(term) -> str:
-    from coprod_kg.render import display_value
+    from coprod_kg.queries.render import display_value
 
     return display_value(term) or "-"

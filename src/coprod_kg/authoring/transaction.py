@@ -1,0 +1,277 @@
+"""Importing templates: check everything (templates, shapes, gates), then write everything.
+
+One canonical Turtle file per case study under `data_dir/case-studies/`; on any error
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coprod_kg.authoring import schema as t
+from coprod_kg.authoring.model import (
+    CASE_STUDY_NS,
+    NonConformingTemplate,
+    Template,
+    TemplateError,
+    curie_of,
+    vocabulary_of,
+)
+from coprod_kg.authoring.reading import read_template
+from coprod_kg.authoring.turtle import turtle_of
+from coprod_kg.errors import InputError
+from coprod_kg.graph import sources
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+
+@dataclass
+class ImportResult:
+    written: list[Path]
+    removed: list[Path]
+    warnings: list[str]
+
+
+@dataclass
+class _Planned:
+    template: Template
+    target: Path
+    turtle: str
+    replaces: Path | None
+
+
+def import_templates(paths: list[Path], data_dir: Path | None = None, *,
+                     replace: bool = False, check_shapes: bool = True) -> ImportResult:
+    """Check the templates and write one Turtle file each under `data_dir/case-studies/`.
+
+    Nothing is written unless every template is valid and the resulting graph conforms.
+    """
+    data_dir = data_dir or sources.data_dir()
+    if not data_dir.is_dir():
+        raise InputError(f"{data_dir}: no such data folder")
+    base_files = sources.turtle_files(data_dir)
+    base_graph, subject_files = _load_base(base_files)
+    vocabulary = vocabulary_of(base_graph, subject_files)
+    errors: list[str] = []
+    templates = []
+    for path in paths:
+        try:
+            templates.append(read_template(path, vocabulary))
+        except TemplateError as error:
+            errors.extend(error.errors)
+    if errors:
+        raise TemplateError(errors)
+    plans = _plan(templates, data_dir, subject_files, replace)
+    _check_case_numbers(templates, base_graph)
+    warnings = _check_shapes(plans, base_files) if check_shapes else []
+    result = _write(plans)
+    result.warnings.extend(warnings)
+    return result
+
+
+def _load_base(files: list[Path]) -> tuple[Graph, dict[str, Path]]:
+    from rdflib import Graph, URIRef
+
+    from coprod_kg.graph.load import parse_file
+
+    graph = Graph()
+    for path in sources.ontology_files():
+        parse_file(graph, path)
+    subject_files: dict[str, Path] = {}
+    for path in files:
+        part = Graph()
+        parse_file(part, path)
+        for subject in set(part.subjects()):
+            if isinstance(subject, URIRef):
+                subject_files.setdefault(str(subject), path)
+        graph += part
+    return graph, subject_files
+
+
+def _plan(templates: list[Template], data_dir: Path, subject_files: dict[str, Path],
+          replace: bool) -> list[_Planned]:
+    errors: list[str] = []
+    minted: dict[str, Path] = {}
+    plans = []
+    folder = data_dir / "case-studies"
+    for template in templates:
+        existing = subject_files.get(template.case.iri)
+        replaces = existing if (existing is not None and replace) else None
+        for node in template.all_nodes():
+            where = f"{template.path}:{node.line}: {node.field_path('id')}"
+            holder = subject_files.get(node.iri)
+            if node is not template.case and holder is not None and holder == existing:
+                continue  # already reported with the case study, or replaced with it
+            if holder is not None and holder != replaces:
+                hint = " (use --replace to replace that case study)" if node is template.case \
+                    else ""
+                errors.append(f"{where}: duplicate IRI {curie_of(node.iri)}: it already exists "
+                              f"in {holder}{hint}")
+            elif node.iri in minted and minted[node.iri] != template.path:
+                errors.append(f"{where}: duplicate IRI {curie_of(node.iri)}: "
+                              f"{minted[node.iri]} defines it too")
+            minted.setdefault(node.iri, template.path)
+        target = folder / template.file_name
+        holder_of_target = _case_study_in(target, subject_files)
+        if holder_of_target not in (None, template.case.iri):
+            errors.append(f"{template.path}:{template.case.line}: id: {target} already holds "
+                          f"another case study ({curie_of(holder_of_target)})")
+        plans.append(_Planned(template, target, turtle_of(template), replaces))
+    targets = [plan.target for plan in plans]
+    for plan in plans:
+        if targets.count(plan.target) > 1:
+            errors.append(f"{plan.template.path}: two templates would write {plan.target}")
+    if errors:
+        raise TemplateError(sorted(set(errors), key=errors.index))
+    return plans
+
+
+def _check_case_numbers(templates: list[Template], base_graph: Graph) -> None:
+    """A case number names one case study of the review: two case studies may not share it."""
+    from rdflib import URIRef
+
+    taken = {str(number): str(case) for case, number in
+             base_graph.subject_objects(URIRef(t.CPO + "caseNumber"))}
+    errors = []
+    for template in templates:
+        for number in template.case.values.get("case_number", []):
+            holder = taken.get(number)
+            if holder is not None and holder != template.case.iri:
+                line = template.case.lines.get("case_number", template.case.line)
+                errors.append(f"{template.path}:{line}: case_number: {number} is already the "
+                              f"number of {curie_of(holder)} (leave it empty for a case study "
+                              "the review does not number)")
+            taken.setdefault(number, template.case.iri)
+    if errors:
+        raise TemplateError(errors)
+
+
+def _case_study_in(path: Path, subject_files: dict[str, Path]) -> str | None:
+    if not path.exists():
+        return None
+    holders = [iri for iri, file in subject_files.items()
+               if file == path and iri.startswith(CASE_STUDY_NS)]
+    return min(holders) if holders else None
+
+
+def _check_shapes(plans: list[_Planned], base_files: list[Path]) -> list[str]:
+    """Validate ontology + data (minus replaced files) + new case studies against the shapes."""
+    from rdflib import Graph
+
+    from coprod_kg.graph.load import parse_file
+
+    replaced = {plan.replaces for plan in plans if plan.replaces is not None}
+    graph = Graph()
+    for path in sources.ontology_files() + [p for p in base_files if p not in replaced]:
+        parse_file(graph, path)
+    locations: dict[tuple[str, str | None], tuple[Path, int, str]] = {}
+    for plan in plans:
+        graph.parse(data=plan.turtle, format="turtle")
+        for node in plan.template.all_nodes():
+            locations[(node.iri, None)] = (plan.template.path, node.line, node.path)
+            for spec in node.fields:
+                line = node.lines.get(spec.key, node.line)
+                locations[(node.iri, spec.predicate)] = (
+                    plan.template.path, line, node.field_path(spec.key))
+    report = run_validation(graph)
+    violations, warnings, elsewhere = [], [], []
+    for result in report.results:
+        located = locations.get((result.focus_node, result.path)) or \
+            locations.get((result.focus_node, None))
+        if located is None:  # a result about data the templates did not touch
+            if result.severity == "Violation":
+                elsewhere.append(result)
+            continue
+        path, line, where = located
+        text = f"{path}:{line}: {where}: {result.message}"
+        (violations if result.severity == "Violation" else warnings).append(text)
+    violations += _failed_gates(graph, locations)
+    if replaced:  # removing a case study's triples can break other data that pointed at them
+        violations += _broken_elsewhere(graph, elsewhere, plans, base_files, locations)
+    if violations:
+        raise NonConformingTemplate(violations)
+    return warnings
+
+
+def _broken_elsewhere(graph: Graph, results: list, plans: list[_Planned],
+                      base_files: list[Path], locations: dict) -> list[str]:
+    """Violations and gate rows about untouched data that the data before the import did
+    not have: the replaced case study left something pointing at what it no longer holds."""
+    from rdflib import Graph
+
+    from coprod_kg.graph.load import parse_file
+    from coprod_kg.graph.store import MemoryStore
+    from coprod_kg.validation.gates import run_gates
+
+    before = Graph()
+    for path in sources.ontology_files() + base_files:
+        parse_file(before, path)
+    known = {(r.focus_node, r.path, r.message) for r in run_validation(before).results}
+    known_rows = {(gate.name, tuple(map(str, row))) for gate in run_gates(MemoryStore(before))
+                  for row in gate.rows}
+    problems = [f"{curie_of(r.focus_node)}: {r.message}" for r in results
+                if (r.focus_node, r.path, r.message) not in known]
+    problems += [f"fails the quality gate {gate.name} ({' '.join(curie_of(str(t)) for t in row)})"
+                 for gate in run_gates(MemoryStore(graph)) for row in gate.rows
+                 if (gate.name, tuple(map(str, row))) not in known_rows
+                 and not any((str(term), None) in locations for term in row)]
+    plan = next(plan for plan in plans if plan.replaces is not None)
+    where = f"{plan.template.path}:{plan.template.case.line}: id: replacing {plan.replaces}"
+    return [f"{where} breaks other data: {problem}" for problem in problems]
+
+
+def _failed_gates(graph: Graph, locations: dict) -> list[str]:
+    """The quality gates (`queries/*-violation.rq`) that `validate` runs too, for new nodes."""
+    from coprod_kg.graph.store import MemoryStore
+    from coprod_kg.validation.gates import run_gates
+
+    failures = []
+    for gate in run_gates(MemoryStore(graph)):
+        for row in gate.rows:
+            located = next((locations[(str(term), None)] for term in row
+                            if (str(term), None) in locations), None)
+            if located is not None:
+                path, line, where = located
+                failures.append(f"{path}:{line}: {where}: fails the quality gate {gate.name} "
+                                f"({gate.summary})")
+    return failures
+
+
+def run_validation(graph: Graph):
+    """The SHACL check of the whole graph (coprod_kg.validation.shapes)."""
+    from coprod_kg.validation.shapes import validate_graph
+
+    return validate_graph(graph)
+
+
+def _write(plans: list[_Planned]) -> ImportResult:
+    """Write every file to a temporary name first, then rename them all into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for plan in plans:
+            folder = plan.target.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".tmp",
+                                                 dir=folder)
+            staged.append((Path(temporary), plan.target))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(plan.turtle)
+            os.chmod(temporary, 0o644)
+    except OSError as error:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise InputError(f"{plan.target}: cannot write: {error.strerror}") from None
+    for temporary, target in staged:
+        os.replace(temporary, target)
+    removed = []
+    for plan in plans:
+        if plan.replaces is not None and plan.replaces != plan.target and plan.replaces.exists():
+            plan.replaces.unlink()
+            removed.append(plan.replaces)
+    return ImportResult([plan.target for plan in plans], removed, [])

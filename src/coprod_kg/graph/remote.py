@@ -1,0 +1,315 @@
+"""Any SPARQL 1.1 Protocol server as a store (`--endpoint URL`), through SPARQLWrapper.
+
+- `--timeout` seconds per request; HTTP basic credentials from the environment
+  variables COPROD_KG_ENDPOINT_USER and COPROD_KG_ENDPOINT_PASSWORD (never from the
+  command line, where other users of the machine could read them).
+- Read-only requests are retried a bounded number of times with exponential backoff
+  on connection failures, timeouts, HTTP 429 and 5xx; 4xx answers are not retried.
+- Every fault becomes an EndpointError: one line naming the endpoint (exit 2).
+- `--update-endpoint` and `--gsp-endpoint` default to the conventional siblings of the
+  query URL (see `sibling_endpoints`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from coprod_kg.errors import EndpointError, InputError
+from coprod_kg.graph.guard import check_read_only_query
+from coprod_kg.graph.results import XSD_DECIMAL, QueryResult, canonical_decimal
+from coprod_kg.settings import Settings
+
+USER_VARIABLE = "COPROD_KG_ENDPOINT_USER"
+PASSWORD_VARIABLE = "COPROD_KG_ENDPOINT_PASSWORD"
+ATTEMPTS = 3  # read-only requests: the first try and two retries
+BACKOFF_SECONDS = 0.25  # doubled after each failed attempt
+RETRIED_STATUS = {429, 500, 502, 503, 504}
+SPARQL_RESULTS_JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+
+T = TypeVar("T")
+
+
+class TransientError(Exception):
+    """A failure worth retrying; its message is already the one-line diagnosis."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+    gsp: str
+
+
+def sibling_endpoints(query_url: str, update_url: str | None = None,
+                      gsp_url: str | None = None) -> Endpoints:
+    """The query, update and Graph Store URLs: explicit ones, else siblings of the query URL.
+
+    `.../query` or `.../sparql` -> `.../update` and `.../store` (Oxigraph, and Fuseki's
+    update); GraphDB's `.../repositories/ID` -> `.../statements` and `.../rdf-graphs/service`.
+    Other layouts must give --update-endpoint / --gsp-endpoint explicitly when needed.
+    """
+    base, _, last = query_url.rstrip("/").rpartition("/")
+    if last in ("query", "sparql"):
+        guessed_update, guessed_gsp = f"{base}/update", f"{base}/store"
+    elif base.endswith("/repositories"):
+        guessed_update = f"{query_url.rstrip('/')}/statements"
+        guessed_gsp = f"{query_url.rstrip('/')}/rdf-graphs/service"
+    else:
+        guessed_update = guessed_gsp = ""
+    update = update_url or guessed_update
+    gsp = gsp_url or guessed_gsp
+    return Endpoints(query_url, update, gsp)
+
+
+def credentials_from_environment() -> tuple[str, str] | None:
+    user = os.environ.get(USER_VARIABLE)
+    if not user:
+        return None
+    return user, os.environ.get(PASSWORD_VARIABLE, "")
+
+
+def basic_auth_header(credentials: tuple[str, str] | None) -> dict[str, str]:
+    if credentials is None:
+        return {}
+    token = base64.b64encode(f"{credentials[0]}:{credentials[1]}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+def with_retries(action: Callable[[], T], *, attempts: int = ATTEMPTS,
+                 backoff: float = BACKOFF_SECONDS) -> T:
+    """Run a read-only request, retrying TransientError with exponential backoff."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except TransientError as error:
+            if attempt == attempts - 1:
+                raise EndpointError(f"{error} (after {attempts} attempts)") from None
+            time.sleep(backoff * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def describe_http_error(url: str, status: int, body: bytes | str | None) -> str:
+    """One line for an HTTP error answer: status, and the first line of the server's text."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+    first = text.strip().splitlines()[0][:200] if text.strip() else ""
+    hint = ""
+    if status == 401:
+        hint = f" (set {USER_VARIABLE} and {PASSWORD_VARIABLE} for HTTP basic authentication)"
+    return f"{url}: HTTP {status}{': ' + first if first else ''}{hint}"
+
+
+def classify_network_error(url: str, error: BaseException, timeout: float) -> Exception:
+    """A TransientError (worth retrying) or EndpointError (not) for a failed request."""
+    if isinstance(error, urllib.error.HTTPError):
+        message = describe_http_error(url, error.code, _read_quietly(error))
+        return TransientError(message) if error.code in RETRIED_STATUS else EndpointError(message)
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return TransientError(f"{url}: no answer within {timeout:g} s (--timeout)")
+    if isinstance(error, urllib.error.URLError):
+        reason = error.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            return TransientError(f"{url}: no answer within {timeout:g} s (--timeout)")
+        if isinstance(reason, ConnectionRefusedError):
+            return TransientError(f"{url}: connection refused (is the server running?)")
+        return TransientError(f"{url}: cannot connect: {reason}")
+    if isinstance(error, (ConnectionError, OSError)):
+        return TransientError(f"{url}: connection failed: {error}")
+    return EndpointError(f"{url}: request failed: {error}")
+
+
+def _read_quietly(error: urllib.error.HTTPError) -> bytes:
+    try:
+        return error.read()
+    except Exception:  # the body of an error answer is only a hint
+        return b""
+
+
+def http_request(url: str, *, method: str = "GET", data: bytes | None = None,
+                 headers: dict[str, str] | None = None, timeout: float,
+                 credentials: tuple[str, str] | None = None) -> tuple[int, bytes, str]:
+    """One HTTP request (status, body, content type); faults raised as classified errors."""
+    try:
+        request = urllib.request.Request(url, data=data, method=method)  # ValueError: bad URL
+        for name, value in {**(headers or {}), **basic_auth_header(credentials)}.items():
+            request.add_header(name, value)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            return response.status, body, response.headers.get("Content-Type", "")
+    except Exception as error:  # urllib raises many types; classify them all
+        raise classify_network_error(url, error, timeout) from None
+
+
+class RemoteStore:
+    """A SPARQL 1.1 Protocol server; queries go through SPARQLWrapper."""
+
+    engine = "remote"
+
+    def __init__(self, endpoints: Endpoints, *, timeout: float = 30.0,
+                 credentials: tuple[str, str] | None = None) -> None:
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self.credentials = credentials
+        self._rdflib_graph = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RemoteStore:
+        check_url(settings.endpoint, "--endpoint")
+        endpoints = sibling_endpoints(settings.endpoint, settings.update_endpoint,
+                                      settings.gsp_endpoint)
+        return cls(endpoints, timeout=settings.timeout, credentials=credentials_from_environment())
+
+    @property
+    def url(self) -> str:
+        return self.endpoints.query
+
+    def query(self, text: str) -> QueryResult:
+        kind = check_read_only_query(text, allow_federation=True, engine=self.engine)
+        body, content_type = with_retries(lambda: self._send(text, kind))
+        if kind in ("SELECT", "ASK"):
+            return parse_json_results(self.url, body)
+        return QueryResult(kind, graph=self._parse_graph(body, content_type))
+
+    def __len__(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(result.rows[0][0]) if result.rows else 0
+
+    def graph(self):
+        """The default graph of the server as an rdflib Graph (fetched once)."""
+        if self._rdflib_graph is None:
+            self._rdflib_graph = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph
+        return self._rdflib_graph
+
+    def _send(self, text: str, kind: str) -> tuple[bytes, str]:
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        wrapper = SPARQLWrapper(self.url)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the text and can mistake a query whose
+        # comments say "add" for an update; the guard has already classified it
+        wrapper.queryType = kind
+        wrapper.timeout = self.timeout  # setTimeout() truncates to whole seconds
+        accept = SPARQL_RESULTS_JSON if kind in ("SELECT", "ASK") else NTRIPLES
+        wrapper.addCustomHttpHeader("Accept", accept)
+        if self.credentials:
+            wrapper.setCredentials(*self.credentials)
+        try:
+            response = wrapper.query().response
+            return response.read(), response.headers.get("Content-Type", "")
+        except SPARQLWrapperException as error:
+            raise _classify_wrapper_error(self.url, error) from None
+        except Exception as error:  # urllib's own errors pass through SPARQLWrapper
+            raise classify_network_error(self.url, error, self.timeout) from None
+
+    def _parse_graph(self, body: bytes, content_type: str):
+        from rdflib import Graph
+
+        fmt = _rdf_format_of(content_type)
+        graph = Graph()
+        try:
+            graph.parse(data=body, format=fmt)
+        except Exception as error:  # any parser failure means a malformed answer
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise EndpointError(
+                f"{self.url}: malformed RDF in the answer ({fmt}): {detail or type(error).__name__}"
+            ) from None
+        return graph
+
+
+def _classify_wrapper_error(url: str, error) -> Exception:
+    from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
+
+    status = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
+              "URITooLong": 414, "EndPointInternalError": 500}.get(type(error).__name__, 0)
+    detail = _response_of(error)
+    message = describe_http_error(url, status, detail) if status else f"{url}: {error}"
+    if isinstance(error, EndPointInternalError):
+        return TransientError(message)
+    return EndpointError(message)
+
+
+def _response_of(error) -> bytes | str:
+    """The server's answer SPARQLWrapper embedded (as a bytes repr) in its message."""
+    import ast
+
+    text = str(error)
+    if "Response:\n" not in text:
+        return ""
+    raw = text.split("Response:\n", 1)[1]
+    try:
+        value = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return raw
+    return value if isinstance(value, bytes | str) else raw
+
+
+def _rdf_format_of(content_type: str) -> str:
+    mime = content_type.split(";")[0].strip().lower()
+    return {
+        "text/turtle": "turtle",
+        "application/rdf+xml": "xml",
+        "application/ld+json": "json-ld",
+        "application/n-quads": "nquads",
+    }.get(mime, "nt")
+
+
+def parse_json_results(url: str, body: bytes) -> QueryResult:
+    """SPARQL 1.1 JSON results as a QueryResult of rdflib terms; malformed -> EndpointError."""
+    try:
+        document = json.loads(body)
+        if "boolean" in document:
+            return QueryResult("ASK", boolean=bool(document["boolean"]))
+        variables = list(document["head"]["vars"])
+        rows = [tuple(_json_term(binding.get(name)) for name in variables)
+                for binding in document["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise EndpointError(f"{url}: malformed SPARQL results: {type(error).__name__}: "
+                            f"{str(error).splitlines()[0] if str(error) else ''}") from None
+    return QueryResult("SELECT", variables, rows)
+
+
+def _json_term(value: dict | None):
+    from rdflib import BNode, Literal, URIRef
+
+    if value is None:
+        return None
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in value:
+            return Literal(value["value"], lang=value["xml:lang"])
+        datatype = value.get("datatype")
+        if datatype == XSD_DECIMAL:
+            return Literal(canonical_decimal(value["value"]), datatype=URIRef(datatype))
+        if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(value["value"], datatype=URIRef(datatype))
+        return Literal(value["value"])
+    raise KeyError(f"unknown term type {kind!r}")
+
+
+def check_url(url: str | None, option: str) -> None:
+    if not url or not url.startswith(("http://", "https://")):
+        raise InputError(f"{option} {url!r}: expected an http:// or https:// URL")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        raise InputError(f"{option} {url!r}: not a valid URL ({error})") from None
+    if not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url):
+        raise InputError(f"{option} {url!r}: not a valid URL (a host, and no spaces)")

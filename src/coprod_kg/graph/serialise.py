@@ -1,0 +1,127 @@
+"""Deterministic exports of the knowledge graph: Turtle, JSON-LD and N-Triples.
+
+- Turtle: rdflib's `longturtle` with exactly the prefixes of `namespaces.PREFIXES`;
+  byte-identical from run to run.
+- JSON-LD: compacted with the published context (`ontology/context.jsonld`, the
+  same prefixes), embedded in the document so that it needs no network; nodes
+  sorted by `@id`, keys and values sorted.
+- N-Triples: blank nodes canonically relabelled, lines sorted.
+
+Files are written to a temporary file in the target folder and renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from coprod_kg.errors import InputError
+
+FORMATS = ("turtle", "json-ld", "ntriples")
+SUFFIXES = {"turtle": ".ttl", "json-ld": ".jsonld", "ntriples": ".nt"}
+
+
+def serialise(graph, fmt: str) -> str:
+    """The graph as text in one of FORMATS, the same text for the same graph."""
+    if fmt == "turtle":
+        return to_turtle(graph)
+    if fmt == "json-ld":
+        return to_jsonld(graph)
+    if fmt == "ntriples":
+        return to_ntriples(graph)
+    raise InputError(
+        f"--format: unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})"
+    )
+
+
+def _with_project_prefixes(graph):
+    from rdflib import Graph
+
+    from coprod_kg.namespaces import bind_all
+
+    out = Graph(bind_namespaces="none")
+    bind_all(out)
+    for triple in graph:
+        out.add(triple)
+    return out
+
+
+def to_turtle(graph) -> str:
+    return _with_project_prefixes(graph).serialize(format="longturtle")
+
+
+def to_ntriples(graph) -> str:
+    from rdflib.compare import to_canonical_graph
+
+    text = to_canonical_graph(graph).serialize(format="nt")
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return "".join(line + "\n" for line in lines)
+
+
+def to_jsonld(graph) -> str:
+    from coprod_kg.namespaces import PREFIXES
+
+    raw = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    document = json.loads(raw)
+    nodes = document.get("@graph")
+    if nodes is None:  # a single node is compacted without @graph
+        nodes = (
+            [{k: v for k, v in document.items() if k != "@context"}] if len(document) > 1 else []
+        )
+    ordered = sorted((_sorted_node(node) for node in nodes), key=lambda n: str(n.get("@id", "")))
+    return (
+        json.dumps({"@context": dict(PREFIXES), "@graph": ordered}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def _sorted_node(node):
+    """Keys sorted; unordered value arrays sorted; @list arrays left in their order."""
+    if isinstance(node, list):
+        items = [_sorted_node(item) for item in node]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+    if isinstance(node, dict):
+        result = {}
+        for key in sorted(node):
+            value = node[key]
+            if key == "@list":
+                result[key] = [
+                    _sorted_node(item) if isinstance(item, dict) else item for item in value
+                ]
+            else:
+                result[key] = _sorted_node(value)
+        return result
+    return node
+
+
+def write_atomically(content: str | bytes, target: Path) -> None:
+    """Write text (UTF-8) or bytes to a temporary file beside `target`, then rename it over
+    `target`: a reader never sees a half-written file, and a failure leaves the old one."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if target.exists() and not target.is_file() and not target.is_dir():
+        # a device or a pipe (`-o /dev/stdout`): renaming over it would replace it
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise InputError(f"{target}: cannot write: {error.strerror}") from None
+        return
+    if target.is_symlink():  # replace the file it points to, not the link
+        target = target.resolve()
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{target}: cannot write: folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise InputError(f"{target}: cannot write: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"{target}: cannot write: {error.strerror}") from None

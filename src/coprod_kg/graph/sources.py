@@ -1,0 +1,83 @@
+"""Where the bundled ontology, data, shapes and queries live: a checkout or the wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FOLDERS = ("ontology", "data", "shapes", "queries")
+
+
+def bundled_root() -> Path:
+    """The folder holding ontology/, data/, shapes/ and queries/.
+
+    In a checkout (or an editable install) that is the repository's top level;
+    in an installed wheel it is the package's `bundled/` folder.
+    """
+    package = Path(__file__).resolve().parent.parent  # coprod_kg/, above graph/
+    checkout = package.parent.parent
+    if all((checkout / name).is_dir() for name in ("ontology", "shapes", "queries")):
+        return checkout
+    return package / "bundled"
+
+
+def ontology_dir() -> Path:
+    return bundled_root() / "ontology"
+
+
+def data_dir() -> Path:
+    return bundled_root() / "data"
+
+
+def shapes_dir() -> Path:
+    return bundled_root() / "shapes"
+
+
+def queries_dir() -> Path:
+    return bundled_root() / "queries"
+
+
+def turtle_files(folder: Path) -> list[Path]:
+    """Every .ttl file below a folder, in a stable order."""
+    return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
+
+
+def ontology_files() -> list[Path]:
+    return turtle_files(ontology_dir())
+
+
+def data_files() -> list[Path]:
+    return turtle_files(data_dir())
+
+
+def shape_files() -> list[Path]:
+    return turtle_files(shapes_dir())
+
+
+def expand_sources(paths: list[Path]) -> list[Path]:
+    """Files and folders given with --source, as a sorted list of RDF files."""
+    from coprod_kg.errors import InputError
+
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder (--source)")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
+            if not found and not any(path.rglob("*.sssom.tsv")):
+                raise InputError(
+                    f"{path}: no RDF files in this folder "
+                    f"(expected {', '.join(sorted(RDF_SUFFIXES))} or *.sssom.tsv)"
+                )
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+RDF_SUFFIXES = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".rdf": "xml",
+}

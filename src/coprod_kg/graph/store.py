@@ -1,0 +1,274 @@
+"""Query backends behind one interface.
+
+A store answers SPARQL text (parameters are already bound as VALUES by the
+catalogue) with a QueryResult of rdflib terms, whatever engine sits behind it:
+
+- MemoryStore: rdflib's own graph and SPARQL engine (`--store memory`);
+- OxigraphStore: embedded Oxigraph through pyoxigraph, in memory or on disk
+  (`--store oxigraph`, the default);
+- RemoteStore (coprod_kg.graph.remote): any SPARQL 1.1 Protocol server (`--endpoint URL`).
+
+Every store refuses SPARQL Update text in `.query`, and the embedded engines refuse
+SERVICE and LOAD unless `--allow-federation` was given (see coprod_kg.graph.guard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from coprod_kg.errors import InputError, SourceParseError
+from coprod_kg.graph.guard import check_read_only_query
+from coprod_kg.graph.results import (
+    QueryResult,
+    default_graph,
+    first_line,
+    memoised_conversion,
+    to_oxigraph,
+    to_rdflib,
+    triples_to_graph,
+)
+from coprod_kg.settings import Settings
+
+
+class MemoryStore:
+    """rdflib's own in-memory graph and SPARQL engine."""
+
+    engine = "memory"
+
+    def __init__(self, graph, *, allow_federation: bool = False) -> None:
+        self._graph = graph
+        self.allow_federation = allow_federation
+
+    def graph(self):
+        return self._graph
+
+    def __len__(self) -> int:
+        return len(self._graph)
+
+    def ntriples(self) -> bytes:
+        """The whole graph as N-Triples (for publishing)."""
+        return self._graph.serialize(format="nt", encoding="utf-8")
+
+    def query(self, text: str) -> QueryResult:
+        check_read_only_query(text, allow_federation=self.allow_federation, engine=self.engine)
+        try:
+            result = self._graph.query(text)
+            if result.type == "SELECT":  # rows are computed lazily: read them in the try
+                variables = [str(v) for v in result.vars]
+                return QueryResult("SELECT", variables, [tuple(row) for row in result])
+        except Exception as error:  # pyparsing and evaluation errors have many types
+            raise InputError(f"the query cannot be run: {first_line(error)}") from None
+        if result.type == "ASK":
+            return QueryResult("ASK", boolean=bool(result.askAnswer))
+        return QueryResult(result.type, graph=result.graph)
+
+
+class OxigraphStore:
+    """Embedded Oxigraph (pyoxigraph): its own SPARQL engine, results as rdflib terms."""
+
+    engine = "oxigraph"
+
+    def __init__(self, store, *, allow_federation: bool = False,
+                 graph_builder: Callable[[], Any] | None = None) -> None:
+        self._store = store
+        # when the sources are known, .graph() re-reads them with rdflib (exact lexical forms)
+        self._graph_builder = graph_builder
+        self._rdflib_graph = None
+        self.allow_federation = allow_federation
+
+    @classmethod
+    def from_files(cls, files: Iterable[Path], *, location: Path | None = None,
+                   allow_federation: bool = False) -> OxigraphStore:
+        """A store (in memory, or on disk at `location`) holding the triples of `files`."""
+        import pyoxigraph
+
+        files = [Path(path) for path in files]
+        store = pyoxigraph.Store(str(location)) if location is not None else pyoxigraph.Store()
+        for path in files:
+            load_file_into_oxigraph(store, path)
+        return cls(store, allow_federation=allow_federation,
+                   graph_builder=lambda: _parse_with_rdflib(files))
+
+    @classmethod
+    def open_directory(cls, location: Path, *, allow_federation: bool = False) -> OxigraphStore:
+        """An on-disk store opened read-only (opens in milliseconds whatever its size)."""
+        import pyoxigraph
+
+        if not Path(location).is_dir():
+            raise InputError(f"{location}: no Oxigraph store folder there")
+        try:
+            store = pyoxigraph.Store.read_only(str(location))
+        except OSError as error:
+            raise InputError(f"{location}: cannot open the Oxigraph store: {error}") from None
+        return cls(store, allow_federation=allow_federation)
+
+    @property
+    def pyoxigraph_store(self):
+        return self._store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def ntriples(self) -> bytes:
+        """The default graph as N-Triples (for publishing)."""
+        import pyoxigraph
+
+        return self._store.dump(
+            format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()
+        )
+
+    def graph(self):
+        """The graph as an rdflib Graph (built once, for pyshacl, exports and renderers).
+
+        Oxigraph keeps decimals by value (`80.0` comes back as `80`), so when the source
+        files are known they are parsed again with rdflib, keeping every lexical form as
+        written; a store opened from a folder is copied out of Oxigraph instead.
+        """
+        if self._rdflib_graph is None and self._graph_builder is not None:
+            self._rdflib_graph = self._graph_builder()
+        if self._rdflib_graph is None:
+            from rdflib import Graph
+
+            graph = Graph()
+            graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
+                       for q in self._store.quads_for_pattern(None, None, None, default_graph()))
+            self._rdflib_graph = graph
+        return self._rdflib_graph
+
+    def query(self, text: str) -> QueryResult:
+        import pyoxigraph
+
+        kind = check_read_only_query(
+            text, allow_federation=self.allow_federation, engine=self.engine
+        )
+        try:
+            answer = self._store.query(text)
+            # solutions and triples are computed lazily (SERVICE, evaluation errors): read
+            # them in the try
+            if isinstance(answer, pyoxigraph.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(answer))
+            if isinstance(answer, pyoxigraph.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                convert = memoised_conversion()
+                rows = [tuple(convert(s[v]) for v in variables) for s in answer]
+                return QueryResult("SELECT", variables, rows)
+            return QueryResult(kind, graph=triples_to_graph(answer))
+        except SyntaxError as error:
+            raise InputError(f"the query is not valid SPARQL: {first_line(error)}") from None
+        except OSError as error:
+            raise InputError(f"the query failed in Oxigraph: {first_line(error)}") from None
+
+
+def _parse_with_rdflib(files: list[Path]):
+    from rdflib import Graph
+
+    from coprod_kg.graph.load import parse_file
+
+    graph = Graph()
+    for path in files:
+        parse_file(graph, path)
+    return graph
+
+
+def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path | None = None,
+                  allow_federation: bool = False) -> OxigraphStore:
+    """The ontology, the instance data (bundled, or --source) and the links of the SSSOM
+    mapping sets in an Oxigraph store: the same triples as load.load_graph gives rdflib.
+    With `location`, the store is on disk (compacted after loading) and can be reopened
+    read-only in milliseconds with OxigraphStore.open_directory."""
+    from coprod_kg.graph.load import load_graph
+    from coprod_kg.graph.materialise import add_links_to_oxigraph
+    from coprod_kg.graph.sssom import mapping_files
+
+    paths = list(source_paths) if source_paths else None
+    store = OxigraphStore.from_files(source_files(paths), location=location,
+                                     allow_federation=allow_federation)
+    add_links_to_oxigraph(store.pyoxigraph_store, mapping_files(paths))
+    if location is not None:
+        # one bulk load per file leaves many small sorted tables; compacting them makes
+        # queries on a large on-disk store ~7x faster (10M triples: 7 s, once)
+        store.pyoxigraph_store.optimize()
+    store._graph_builder = lambda: load_graph(paths)
+    return store
+
+
+OXIGRAPH_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".rdf": "RDF_XML", ".jsonld": "JSON_LD"}
+
+
+def load_file_into_oxigraph(store, path: Path) -> None:
+    """Bulk-load one RDF file into the default graph; errors name file, line and column."""
+    import pyoxigraph
+
+    format_name = OXIGRAPH_FORMATS.get(path.suffix)
+    if format_name is None or not hasattr(pyoxigraph.RdfFormat, format_name):
+        _load_through_rdflib(store, path)
+        return
+    from coprod_kg.graph.load import file_access_errors
+
+    try:
+        with file_access_errors(path):
+            store.bulk_load(
+                path=str(path),
+                format=getattr(pyoxigraph.RdfFormat, format_name),
+                base_iri=path.resolve().as_uri(),
+                to_graph=pyoxigraph.DefaultGraph(),
+            )
+    except SourceParseError:
+        raise
+    except SyntaxError as error:
+        where = f"{path}:{error.lineno}:{error.offset}" if error.lineno else f"{path}"
+        raise SourceParseError(f"{where}: {format_name.replace('_', '-').title()} syntax error: "
+                               f"{_syntax_message(error)}") from None
+    except (OSError, ValueError) as error:
+        raise SourceParseError(f"{path}: cannot be loaded: {first_line(error)}") from None
+
+
+def _load_through_rdflib(store, path: Path) -> None:
+    """Formats Oxigraph does not read (e.g. .json JSON-LD): parse with rdflib, then add."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    from coprod_kg.graph.load import parse_file
+
+    graph = Graph()
+    parse_file(graph, path)
+    store.extend(pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
+
+
+def _syntax_message(error: SyntaxError) -> str:
+    message = error.msg or str(error)
+    # pyoxigraph prefixes the position, which the caller already gives as file:line:col
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return message.splitlines()[0] if message else "invalid syntax"
+
+
+def open_store(settings: Settings):
+    """The store the global options ask for: a remote endpoint, or an embedded one loaded
+    with the ontology and the instance data (bundled, or given with --source)."""
+    if settings.endpoint:
+        if settings.sources:  # the server's graph would be used, the files silently ignored
+            raise InputError(
+                "--source and --endpoint: the files would be ignored, the server answers; "
+                "to publish them: coprod-kg --source PATH load --endpoint URL"
+            )
+        from coprod_kg.graph.remote import RemoteStore
+
+        return RemoteStore.from_settings(settings)
+    if settings.store == "memory":
+        from coprod_kg.graph.load import load_graph
+
+        return MemoryStore(load_graph(settings.sources), allow_federation=settings.allow_federation)
+    if settings.store == "oxigraph":
+        return load_oxigraph(settings.sources, allow_federation=settings.allow_federation)
+    raise InputError(f"--store {settings.store!r}: expected memory or oxigraph")
+
+
+def source_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
+    """The ontology files and the instance files (bundled, or from --source), in load order."""
+    from coprod_kg.graph import sources
+    from coprod_kg.graph.load import instance_files
+
+    return sources.ontology_files() + instance_files(source_paths)

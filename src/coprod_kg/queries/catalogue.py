@@ -1,0 +1,395 @@
+"""Stored queries: grlc-style `#+` YAML headers, typed parameters, safe binding.
+
+A stored query is a `queries/NAME.rq` file that opens with a YAML header in
+`#+ ` comment lines (`summary`, `description`, `tags`, `defaults`) and stays
+valid SPARQL. Parameters are variables named `?_name_type` (required) or
+`?__name_type` (optional), `name` in camelCase, `type` one of TYPES or a
+language tag (`?_label_en`: a string in English).
+
+Values are never pasted into the query text as raw text: each is validated for
+its type, turned into an rdflib term, and the terms are injected as one
+`VALUES (?_a ?_b) { (<...> "...") }` block right after the opening brace of the
+outermost WHERE group, where FILTERs and BINDs of that group see them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coprod_kg.errors import InputError
+from coprod_kg.graph import sources
+from coprod_kg.graph.guard import strip_comments
+from coprod_kg.namespaces import IRI_FORBIDDEN
+
+TYPES = ("iri", "decimal", "integer", "string", "literal")
+VIOLATION_SUFFIX = "-violation"
+
+PARAMETER_PATTERN = re.compile(r"[?$](__?)([a-z][A-Za-z0-9]*)_([a-z]+)\b")
+LANGUAGE_TAG = re.compile(r"^[a-z]{2}$")  # ?_label_en: a string in English
+DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+INTEGER = re.compile(r"^[+-]?\d+$")
+IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+IRI_REF = re.compile(r'<[^\s<>"{}|^`\\]*>')
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+VARIABLE_OR_NAME = re.compile(r"[?$:]?[A-Za-z0-9_\-.:]*")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str  # camelCase, as the user passes it: -p name=value
+    type: str  # one of TYPES or a language tag
+    required: bool
+    default: str | None = None
+
+    @property
+    def variable(self) -> str:
+        underscores = "_" if self.required else "__"
+        return f"{underscores}{self.name}_{self.type}"
+
+    @property
+    def type_description(self) -> str:
+        if self.type in TYPES:
+            return self.type
+        return f"string in language '{self.type}'"
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    @property
+    def is_gate(self) -> bool:
+        return self.name.endswith(VIOLATION_SUFFIX)
+
+    def parameter(self, name: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+# --------------------------------------------------------------------------
+# Reading the catalogue
+# --------------------------------------------------------------------------
+
+
+def query_files(folder: Path | None = None) -> list[Path]:
+    return sorted((folder or sources.queries_dir()).glob("*.rq"))
+
+
+def load_catalogue(folder: Path | None = None) -> dict[str, StoredQuery]:
+    """Every stored query of a folder (default: the bundled queries/), by name."""
+    return {path.stem: read_query(path) for path in query_files(folder)}
+
+
+def read_query(path: Path) -> StoredQuery:
+    """Parse one .rq file: its `#+` header and its parameters."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not SPARQL
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read: {error.strerror}") from None
+    header = parse_header(text, path)
+    defaults = _defaults_of(header.get("defaults"), path)
+    return StoredQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        summary=str(header.get("summary") or "").strip(),
+        description=str(header.get("description") or "").strip(),
+        tags=tuple(str(tag) for tag in header.get("tags") or ()),
+        parameters=tuple(find_parameters(text, defaults)),
+    )
+
+
+def parse_header(text: str, path: Path | str = "<query>") -> dict:
+    """The YAML of the leading `#+` comment lines (an empty dict when there are none)."""
+    import yaml
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif line.strip() and not line.lstrip().startswith("#"):
+            break
+    if not lines:
+        return {}
+    try:
+        header = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise InputError(f"{path}{where}: the #+ header is not valid YAML") from None
+    if header is None:
+        return {}
+    if not isinstance(header, dict):
+        raise InputError(f"{path}: the #+ header must be a YAML mapping")
+    return header
+
+
+def _defaults_of(raw, path: Path) -> dict[str, str]:
+    """grlc writes defaults as a list of one-key maps; a plain mapping is accepted too."""
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    if isinstance(raw, list) and all(isinstance(item, dict) for item in raw):
+        return {str(k): str(v) for item in raw for k, v in item.items()}
+    raise InputError(f"{path}: defaults must be a list of 'name: value' entries")
+
+
+def find_parameters(text: str, defaults: dict[str, str] | None = None) -> list[Parameter]:
+    """The parameters the query's variables declare, in order of first use."""
+    defaults = defaults or {}
+    found: dict[str, Parameter] = {}
+    for match in PARAMETER_PATTERN.finditer(strip_comments(text)):
+        underscores, name, kind = match.groups()
+        if kind not in TYPES and not LANGUAGE_TAG.match(kind):
+            continue
+        if name not in found:
+            found[name] = Parameter(name, kind, len(underscores) == 1, defaults.get(name))
+    return list(found.values())
+
+
+# --------------------------------------------------------------------------
+# Finding a query by name
+# --------------------------------------------------------------------------
+
+
+def get_query(name: str, folder: Path | None = None) -> StoredQuery:
+    """The stored query called `name` (only its file is read); an unknown name suggests the
+    closest names."""
+    names = [path.stem for path in query_files(folder)]
+    if name in names:
+        return read_query((folder or sources.queries_dir()) / f"{name}.rq")
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(close)}?" if close else "; `coprod-kg queries` lists them"
+    raise InputError(f"unknown query {name!r}{hint}")
+
+
+# --------------------------------------------------------------------------
+# Binding values
+# --------------------------------------------------------------------------
+
+
+def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """`-p name=value` options as a dict; a malformed one names itself."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise InputError(f"-p {pair!r}: expected NAME=VALUE")
+        if name.strip() in values:  # a parameter binds one value
+            raise InputError(f"-p {name.strip()!r} given twice: give each parameter once")
+        values[name.strip()] = value
+    return values
+
+
+def to_term(parameter: Parameter, value: str):
+    """A validated rdflib term for a parameter's value; invalid values raise InputError."""
+    from rdflib import XSD, Literal, URIRef
+
+    where = f"parameter {parameter.name!r} ({parameter.type_description})"
+    if any("\ud800" <= char <= "\udfff" for char in value):  # bytes of a non-UTF-8 terminal
+        raise InputError(f"{where}: {value!r} is not valid UTF-8 text")
+    if parameter.type == "iri":
+        return URIRef(_valid_iri(value, where))
+    if parameter.type == "decimal":
+        if not DECIMAL.match(value.strip()):
+            raise InputError(f"{where}: {value!r} is not a decimal number")
+        return Literal(value.strip(), datatype=XSD.decimal)
+    if parameter.type == "integer":
+        if not INTEGER.match(value.strip()):
+            raise InputError(f"{where}: {value!r} is not an integer")
+        return Literal(value.strip(), datatype=XSD.integer)
+    if "\x00" in value:
+        raise InputError(f"{where}: the value contains a NUL character")
+    if parameter.type in ("string", "literal"):
+        return Literal(value)
+    return Literal(value, lang=parameter.type)
+
+
+def _valid_iri(value: str, where: str) -> str:
+    from coprod_kg.namespaces import expand_curie
+
+    iri = expand_curie(value.strip()) or value.strip()
+    if not IRI_SCHEME.match(iri) or IRI_FORBIDDEN.search(iri):
+        raise InputError(
+            f"{where}: {value!r} is not an absolute IRI"
+            " or a CURIE with a known prefix (e.g. pr:asset-based)"
+        )
+    return iri
+
+
+def bind_values(query: StoredQuery, given: dict[str, str]) -> dict[str, object]:
+    """Terms for every parameter that has a value (given or default); checks names and types."""
+    unknown = sorted(set(given) - {p.name for p in query.parameters})
+    if unknown:
+        expected = ", ".join(f"{p.name} ({p.type_description})" for p in query.parameters) or "none"
+        raise InputError(
+            f"query {query.name!r} has no parameter {unknown[0]!r}; parameters: {expected}"
+        )
+    terms: dict[str, object] = {}
+    for parameter in query.parameters:
+        value = given.get(parameter.name, parameter.default)
+        if value is None:
+            if parameter.required:
+                raise InputError(
+                    f"query {query.name!r} needs parameter {parameter.name!r} "
+                    f"({parameter.type_description}): pass -p {parameter.name}=VALUE"
+                )
+            continue
+        terms[parameter.variable] = to_term(parameter, value)
+    return terms
+
+
+def values_block(terms: dict[str, object]) -> str:
+    """`VALUES (?_a ?_b) { (<...> "...") }` from validated rdflib terms."""
+    variables = " ".join(f"?{name}" for name in terms)
+    row = " ".join(sparql_term(term) for term in terms.values())
+    return f"VALUES ({variables}) {{ ({row}) }}"
+
+
+STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def sparql_term(term) -> str:
+    """A term in SPARQL syntax: `<iri>` or a one-line `"..."` literal with every quote,
+    backslash and line break escaped, then `@lang` or `^^<datatype>`."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        if IRI_FORBIDDEN.search(str(term)):  # to_term validated it; this is a second guard
+            raise InputError(f"{str(term)!r} cannot be written as an IRI")
+        return f"<{term}>"
+    if not isinstance(term, Literal):
+        raise InputError(f"{term!r}: only IRIs and literals can be bound")
+    text = "".join(STRING_ESCAPES.get(char, char) for char in str(term))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def bound_text(query: StoredQuery, given: dict[str, str] | None = None) -> str:
+    """The query's text with its parameters bound as a VALUES block."""
+    terms = bind_values(query, given or {})
+    text = query.text
+    service_endpoint = terms.pop(SERVICE_ENDPOINT_VARIABLE, None)
+    if service_endpoint is not None:
+        from coprod_kg.queries.federation import bind_service_endpoint
+
+        text = bind_service_endpoint(text, str(service_endpoint))
+    if not terms:
+        return text
+    return inject_values(text, values_block(terms), str(query.path))
+
+
+# Neither rdflib nor Oxigraph evaluates `SERVICE ?var` with ?var bound by VALUES, so this
+# one parameter is written into the SERVICE clause as a validated IRI term.
+SERVICE_ENDPOINT_VARIABLE = "_endpoint_iri"
+
+
+def inject_values(text: str, block: str, where: str = "<query>") -> str:
+    """Insert `block` right after the opening brace of the outermost WHERE group."""
+    position = outer_where_brace(text)
+    if position is None:
+        raise InputError(f"{where}: has parameters but no WHERE group to bind them in")
+    return f"{text[: position + 1]}\n  {block}\n{text[position + 1 :]}"
+
+
+# --------------------------------------------------------------------------
+# A small SPARQL scanner: skips comments, strings and IRIs
+# --------------------------------------------------------------------------
+
+
+def _tokens(text: str):
+    """Yield (index, kind, token) for words and braces outside comments, strings and IRIs."""
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+        elif char in "\"'":
+            i = _end_of_string(text, i)
+        elif char == "<" and (iri := IRI_REF.match(text, i)):
+            i = iri.end()
+        elif char in "{}":
+            yield i, char, char
+            i += 1
+        elif char.isalpha():
+            match = WORD.match(text, i)
+            yield i, "word", match.group(0)
+            i = match.end()
+        elif char in "?$:":  # variables and prefixed names are not keywords
+            i = max(i + 1, VARIABLE_OR_NAME.match(text, i).end())
+        else:
+            i += 1
+
+
+def _end_of_string(text: str, start: int) -> int:
+    quote = text[start]
+    long_quote = quote * 3
+    if text.startswith(long_quote, start):
+        end = text.find(long_quote, start + 3)
+        while end > 0 and text[end - 1] == "\\":
+            end = text.find(long_quote, end + 1)
+        return len(text) if end < 0 else end + 3
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote or text[i] == "\n":
+            return i + 1
+        i += 1
+    return len(text)
+
+
+def outer_where_brace(text: str) -> int | None:
+    """Index of the `{` opening the outermost WHERE group (WHERE may be omitted)."""
+    depth = 0
+    form = None
+    after_where = False
+    for index, kind, token in _tokens(text):
+        if kind == "word":
+            word = token.upper()
+            if depth == 0 and form is None and word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+                form = word
+            elif depth == 0 and word == "WHERE":
+                after_where = True
+            continue
+        if token == "{":
+            if depth == 0 and (after_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                return index
+            depth += 1
+        else:
+            depth -= 1
+    return None
+
+
+def summary_rows(catalogue: dict[str, StoredQuery]) -> list[dict]:
+    """What `coprod-kg queries --format json` prints: name, summary, description, parameters."""
+    return [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "description": q.description,
+            "tags": list(q.tags),
+            "parameters": [
+                {"name": p.name, "type": p.type, "required": p.required, "default": p.default}
+                for p in q.parameters
+            ],
+        }
+        for q in catalogue.values()
+    ]

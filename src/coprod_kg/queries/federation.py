@@ -1,0 +1,27 @@
+"""Federated stored queries: the endpoint written into `SERVICE ?_endpoint_iri`."""
+
+from __future__ import annotations
+
+import re
+
+from coprod_kg.errors import InputError
+
+SERVICE_PARAMETER = re.compile(r"(SERVICE\s+(?:SILENT\s+)?)\?_endpoint_iri\b", re.IGNORECASE)
+
+
+def bind_service_endpoint(text: str, endpoint_iri: str) -> str:
+    """Put a validated endpoint IRI in place of `SERVICE ?_endpoint_iri`.
+
+    Neither rdflib nor Oxigraph evaluates SERVICE with a variable bound by VALUES, so
+    this one parameter is written into the SERVICE clause as an IRI term (validated and
+    serialised by rdflib, never pasted as raw text)."""
+    from rdflib import URIRef
+
+    from coprod_kg.namespaces import IRI_FORBIDDEN
+
+    if not re.match(r"^https?://", endpoint_iri) or IRI_FORBIDDEN.search(endpoint_iri):
+        raise InputError(f"parameter 'endpoint' (iri): {endpoint_iri!r} is not an http(s) IRI")
+    if not SERVICE_PARAMETER.search(text):
+        raise InputError("the query has no SERVICE ?_endpoint_iri clause")
+    term = URIRef(endpoint_iri).n3()
+    return SERVICE_PARAMETER.sub(lambda m: m.group(1) + term, text)

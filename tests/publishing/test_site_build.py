@@ -1,0 +1,384 @@
+"""The static site (issue 7), checked as files: every page is there, every link inside the
+site resolves (pages, files and #fragments), each case study shows every outcome's quote and
+page, the figures come from the graph (none is typed into a template), the downloads hold
+the graph, and the output folder is written safely.
+
+The same site in a real browser: tests/publishing/test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag
+
+import pytest
+
+from coprod_kg.cli import cli
+from coprod_kg.publishing.site import MARKER, TEMPLATES
+
+CPO = "https://w3id.org/coprod-kg/ontology#"
+
+
+class PageParser(HTMLParser):
+    """Collects hrefs/srcs, element ids, image alt texts and visible text of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.duplicate_ids: list[str] = []
+        self.images: list[dict] = []
+        self.text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            if attributes["id"] in self.ids:
+                self.duplicate_ids.append(attributes["id"])
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.links.append(attributes[name])
+        if tag == "img":
+            self.images.append(attributes)
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+    @property
+    def plain_text(self) -> str:
+        return " ".join("".join(self.text).split())
+
+
+def parse_page(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from click.testing import CliRunner
+
+    folder = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(cli, ["site", "-o", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(folder / "index.html")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> dict[str, PageParser]:
+    return {str(p.relative_to(site)): parse_page(p) for p in sorted(site.rglob("*.html"))}
+
+
+def select(graph, text: str) -> list[tuple]:
+    prefixes = """
+        PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX bibo: <http://purl.org/ontology/bibo/>
+    """
+    return [tuple(row) for row in graph.query(prefixes + text)]
+
+
+def slug(iri) -> str:
+    return str(iri).rsplit("/", 1)[-1]
+
+
+def test_every_page_is_written(site, bundled_graph):
+    case_studies = select(bundled_graph, "SELECT ?cs WHERE { ?cs a cpo:CaseStudy }")
+    principles = select(bundled_graph, "SELECT ?p WHERE { ?p a cpo:Principle }")
+    assert len(case_studies) == 6 and len(principles) == 6
+    expected = {
+        "index.html", "gap-map.html", "gap-map-table.html", "references.html", "ontology.html",
+        "case-studies/index.html", "principles/index.html", "queries/index.html",
+        *(f"case-studies/{slug(cs)}.html" for (cs,) in case_studies),
+        *(f"principles/{slug(p)}.html" for (p,) in principles),
+    }
+    assert {str(p.relative_to(site)) for p in site.rglob("*.html")} == expected
+    for name in ("assets/site.css", "assets/gapmap.js", "gap-map.svg", MARKER,
+                 "downloads/coprod-kg.ttl", "downloads/coprod-kg.jsonld"):
+        assert (site / name).is_file(), name
+    assert not [p for p in site.parent.iterdir() if p.name != "site"]  # no staging left
+
+
+def broken_links(site: Path) -> tuple[list[str], int]:
+    """Links inside the site whose file or #fragment is missing; and how many were checked."""
+    pages = {str(p.relative_to(site)): parse_page(p) for p in sorted(site.rglob("*.html"))}
+    broken, checked = [], 0
+    for name, page in pages.items():
+        for link in page.links:
+            if re.match(r"^[a-z]+:", link) or link.startswith("//"):
+                continue  # http(s):, mailto: ... lead outside the site
+            target, fragment = urldefrag(link)
+            path = ((site / name).parent / unquote(target) if target else site / name).resolve()
+            checked += 1
+            if site.resolve() not in path.parents or not path.is_file():
+                broken.append(f"{name}: {link}")
+            elif fragment and fragment not in pages[str(path.relative_to(site.resolve()))].ids:
+                broken.append(f"{name}: {link} (no such id)")
+    return broken, checked
+
+
+def test_every_link_inside_the_site_resolves(site):
+    broken, checked = broken_links(site)
+    assert broken == []
+    assert checked > 500
+
+
+def test_a_partial_graph_still_gives_a_whole_site(runner, tmp_path, repo_root):
+    """One case-study file alone: no review, principles or categories; still no broken link."""
+    out = tmp_path / "partial"
+    source = repo_root / "data" / "case-studies" / "01-oxleas-ebcd.ttl"
+    result = runner.invoke(cli, ["--source", str(source), "site", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert broken_links(out)[0] == []
+    assert "The graph holds no definition of co-production." in parse_page(
+        out / "index.html").plain_text
+    oxleas = parse_page(out / "case-studies" / "oxleas-ebcd.html").plain_text
+    assert "The results were impressive, with complaints reduced by 80 per cent" in oxleas
+
+
+def test_pages_are_semantic_html_with_alt_text(site):
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">"), path.name
+        for landmark in ("<main", "<header", "<nav", "<footer", "<h1"):
+            assert html.count(landmark) == 1, (path.name, landmark)
+        assert parse_page(path).duplicate_ids == [], path.name
+        for image in parse_page(path).images:
+            assert len(image.get("alt", "")) > 20, (path.name, image)
+    images = parse_page(site / "index.html").images
+    assert [image["src"] for image in images] == ["gap-map.svg"]
+    assert images[0]["alt"].startswith(
+        "The evidence gap map: 24 outcome categories by 6 principles")
+
+
+def test_home_page_has_definition_principles_counts_and_downloads(site, pages, bundled_graph):
+    text = pages["index.html"].plain_text
+    ((definition, source_title),) = select(bundled_graph, """
+        SELECT ?d ?t WHERE { ?c skos:definition ?d ; dcterms:source/dcterms:title ?t .
+                             FILTER(STRENDS(STR(?c), "/co-production")) }""")
+    assert str(definition) in text and f"from {source_title}, pg 5." in text
+    principles = "SELECT ?d WHERE { ?p a cpo:Principle ; skos:definition ?d }"
+    for (label,) in select(bundled_graph, principles):
+        assert str(label) in text
+    outcomes = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?cs cpo:hasOutcome ?o }"
+    ((n,),) = select(bundled_graph, outcomes)
+    assert f"{int(n)} reported outcomes" in text
+    assert "6 case studies" in text and "6 principles" in text
+    assert "downloads/coprod-kg.ttl" in pages["index.html"].links
+
+
+def test_downloads_hold_the_graph(site):
+    from rdflib import Graph
+
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.settings import Settings
+
+    expected = len(open_store(Settings()).graph())
+    turtle = Graph().parse(site / "downloads" / "coprod-kg.ttl", format="turtle")
+    document = json.loads((site / "downloads" / "coprod-kg.jsonld").read_text(encoding="utf-8"))
+    jsonld = Graph().parse(data=json.dumps(document), format="json-ld")
+    assert len(turtle) == len(jsonld) == expected
+
+
+def test_each_case_study_page_shows_every_outcome_with_quote_and_page(site, pages, bundled_graph):
+    rows = select(bundled_graph, """
+        SELECT ?cs ?o ?label ?quote ?page WHERE {
+          ?cs cpo:hasOutcome ?o . ?o rdfs:label ?label ; cpo:quote ?quote ; cpo:page ?page }""")
+    assert len(rows) >= 25
+    for cs, outcome, label, quote, page in rows:
+        page_html = pages[f"case-studies/{slug(cs)}.html"]
+        assert slug(outcome) in page_html.ids
+        text = page_html.plain_text
+        assert str(label) in text
+        assert f"“{' '.join(str(quote).split())}”" in text
+        assert f"The review, page {int(page)}" in text
+
+
+def test_case_study_pages_show_learning_points_principles_and_references(pages, bundled_graph):
+    oxleas = pages["case-studies/oxleas-ebcd.html"].plain_text
+    assert "80%" in oxleas and "14 months" in oxleas
+    assert "Recruit patients from existing, well-established support groups" in oxleas
+    for (rationale,) in select(bundled_graph, """
+            SELECT ?r WHERE { ?cs cpo:hasPrincipleAlignment/cpo:rationale ?r .
+                              FILTER(STRENDS(STR(?cs), "/oxleas-ebcd")) }"""):
+        assert str(rationale) in oxleas
+    core = pages["case-studies/core-study.html"]
+    assert "https://doi.org/10.1136/bmjopen-2014-006688" in core.links
+    assert "The review states no learning points" in pages["case-studies/popp.html"].plain_text
+
+
+def test_later_evidence_is_shown_where_recorded(pages, bundled_graph):
+    rows = select(bundled_graph, """
+        SELECT ?cs ?finding WHERE {
+          ?le a cpo:LaterEvidence ; cpo:finding ?finding .
+          { ?le cpo:aboutClaim ?claim . ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim }
+          UNION { ?le cpo:aboutClaim ?cs . ?cs a cpo:CaseStudy }
+        }""")
+    if not rows:
+        pytest.skip("the graph records no later evidence yet")
+    for cs, finding in rows:
+        assert " ".join(str(finding).split()) in pages[f"case-studies/{slug(cs)}.html"].plain_text
+
+
+def test_later_evidence_names_every_claim_it_bears_on(site, bundled_graph):
+    # the Nuffield Trust finding speaks to both Age UK admissions figures, not only the first
+    import html
+
+    rows = select(bundled_graph, """
+        SELECT ?cs ?le ?claimLabel WHERE {
+          ?le a cpo:LaterEvidence ; cpo:aboutClaim ?claim .
+          ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim . ?claim rdfs:label ?claimLabel }""")
+    assert len({(str(cs), str(le)) for cs, le, _ in rows}) < len(rows)  # one bears on two
+    for cs, evidence, claim_label in rows:
+        text = (site / "case-studies" / f"{slug(cs)}.html").read_text(encoding="utf-8")
+        article = re.search(rf'<article[^>]* id="{re.escape(slug(evidence))}">(.*?)</article>',
+                            text, re.S)
+        assert article, slug(evidence)
+        heading = re.search(r"<h3>(.*?)</h3>", article.group(1), re.S).group(1)
+        assert str(claim_label) in html.unescape(re.sub(r"<[^>]+>", "", heading))
+
+
+def test_references_page_lists_every_reference_with_doi_links(pages, bundled_graph):
+    page = pages["references.html"]
+    rows = select(bundled_graph, """
+        SELECT DISTINCT ?r ?key ?title ?doi WHERE {
+          { ?r cpo:citationKey ?anyKey } UNION { ?le a cpo:LaterEvidence ; dcterms:source ?r }
+          ?r dcterms:title ?title .
+          OPTIONAL { ?r cpo:citationKey ?key } OPTIONAL { ?r bibo:doi ?doi } }""")
+    assert len(rows) >= 12
+    for reference, key, title, doi in rows:
+        assert f"ref-{slug(reference)}" in page.ids
+        assert str(title) in page.plain_text
+        if key:
+            assert f"[{key}] " in page.plain_text
+        if doi:
+            assert f"https://doi.org/{doi}" in page.links
+    keys = re.findall(r"\[(R\d+)\]", page.plain_text)
+    assert keys == [f"R{n}" for n in range(1, len(keys) + 1)]  # in number order
+
+
+def test_principle_pages_list_their_case_studies(pages, bundled_graph):
+    for principle, case_label in select(bundled_graph, """
+            SELECT ?p ?label WHERE { ?cs cpo:hasPrincipleAlignment/cpo:principle ?p ;
+                                         rdfs:label ?label }"""):
+        assert str(case_label) in pages[f"principles/{slug(principle)}.html"].plain_text
+
+
+def test_gap_map_page_works_without_javascript(pages):
+    page = pages["gap-map.html"]
+    anchors = [link[1:] for link in page.links if link.startswith("#cell-")]
+    assert anchors and all(anchor in page.ids for anchor in anchors)
+    assert "Oxleas EBCD" in page.plain_text
+    table = pages["gap-map-table.html"].plain_text
+    assert ("Blurring distinctions between professionals and recipients Complaints 1 "
+            "1 decrease Oxleas EBCD") in table
+
+
+def test_ontology_page_documents_every_term(pages, bundled_graph):
+    text = pages["ontology.html"].plain_text
+    for (name, label) in select(bundled_graph, """
+            SELECT ?t ?l WHERE { ?t rdfs:label ?l . FILTER(STRSTARTS(STR(?t), STR(cpo:))) }"""):
+        assert f"cpo:{str(name).rsplit('#', 1)[-1]}: {label}" in text
+
+
+def test_stored_queries_are_listed_and_copied(site, pages, repo_root):
+    names = sorted(p.name for p in (repo_root / "queries").glob("*.rq"))
+    assert sorted(p.name for p in (site / "queries").glob("*.rq")) == names
+    for name in names:
+        assert f"../queries/{name}" in pages["queries/index.html"].links
+
+
+def test_no_figure_is_typed_into_a_template():
+    """Digits in a template's visible text would be figures not taken from the graph."""
+    for template in sorted(TEMPLATES.glob("*.html")):
+        text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", template.read_text(), flags=re.S)
+        text = re.sub(r"<style>.*?</style>|<script>.*?</script>|<[^>]+>", " ", text, flags=re.S)
+        found = re.search(r".{0,30}\d.{0,30}", text)
+        assert found is None, f"{template.name}: a figure in the template: {found.group(0)!r}"
+
+
+def test_print_stylesheet_exists():
+    css = (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "@media print" in css
+
+
+def test_rebuilding_replaces_an_earlier_site(site, runner):
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    result = runner.invoke(cli, ["site", "-o", str(site)])
+    assert result.exit_code == 0, result.output
+    assert not (site / "stale.html").exists() and (site / "index.html").is_file()
+
+
+def test_refuses_a_folder_that_is_not_a_site(runner, tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me", encoding="utf-8")
+    result = runner.invoke(cli, ["site", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"coprod-kg: error: -o {tmp_path}: the folder is not empty and holds no earlier "
+        "coprod-kg site; choose a new or empty folder\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["precious.txt"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(runner, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    target = tmp_path / "a-file" / "site"
+    result = runner.invoke(cli, ["site", "-o", str(target)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"coprod-kg: error: -o {target}: cannot write: ")
+    assert result.stderr.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_a_malformed_source_leaves_no_site(runner, tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .\ncpo:x cpo:y\n",
+                   encoding="utf-8")
+    result = runner.invoke(cli, ["--source", str(bad), "site", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"coprod-kg: error: {bad}")
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl"]
+
+
+def test_both_embedded_engines_render_the_same_pages(tmp_path, runner, site):
+    out = tmp_path / "memory-site"
+    result = runner.invoke(cli, ["--store", "memory", "site", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for page in ["gap-map.html", "gap-map-table.html", "references.html",
+                 *(f"case-studies/{p.name}" for p in (site / "case-studies").glob("*.html"))]:
+        assert (out / page).read_text() == (site / page).read_text(), page
+
+
+def test_a_site_from_a_sparql_server_matches_the_embedded_one(tmp_path_factory, runner, site):
+    """The same pages from a real Oxigraph server on 127.0.0.1 reached with --endpoint."""
+    from coprod_kg.graph.publish import publish_store
+    from coprod_kg.graph.remote import sibling_endpoints
+    from coprod_kg.graph.server import OxigraphServer
+    from coprod_kg.graph.store import open_store
+    from coprod_kg.settings import Settings
+
+    out = tmp_path_factory.mktemp("remote") / "site"
+    with OxigraphServer(tmp_path_factory.mktemp("remote-store")) as server:
+        publish_store(open_store(Settings()), sibling_endpoints(server.query_url), graph=None,
+                      timeout=30, credentials=None)
+        result = runner.invoke(cli, ["--endpoint", server.query_url, "site", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for page in ["gap-map.html", *(f"case-studies/{p.name}" for p in
+                                   (site / "case-studies").glob("*.html"))]:
+        assert (out / page).read_text() == (site / page).read_text(), page

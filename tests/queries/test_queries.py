@@ -1,0 +1,664 @@
+"""The stored queries answer the competency questions (../shared/competency-questions.md).
+
+Each question's query is run through the library (on both embedded engines) and through the
+CLI (`--format json`), and the rows are compared with the answers the review gives.
+Values are normalised (CURIEs for our IRIs, Decimal for numbers, durations compared as
+durations) because Oxigraph canonicalises literals (80.0 -> 80, P14M -> P1Y2M).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+from rdflib import XSD, Literal, URIRef
+
+from coprod_kg.cli import cli
+from coprod_kg.graph import sources
+from coprod_kg.graph.store import open_store
+from coprod_kg.namespaces import compact_iri
+from coprod_kg.queries import catalogue
+from coprod_kg.settings import Settings
+from coprod_kg.validation.gates import run_gates
+
+BACKENDS = ("oxigraph", "memory")
+NUMERIC = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float)}
+
+
+# --------------------------------------------------------------------------
+# Running a stored query and normalising its rows
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(request):
+    return open_store(Settings(store=request.param))
+
+
+def normalise_literal(lexical: str, datatype: str | None, language: str | None = None):
+    if datatype in NUMERIC:
+        return Decimal(lexical)
+    if datatype == str(XSD.boolean):
+        return lexical == "true"
+    if datatype == str(XSD.duration):
+        return Literal(lexical, datatype=XSD.duration).toPython()
+    return lexical
+
+
+def normalise_term(term):
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return normalise_literal(str(term), datatype, term.language)
+    if isinstance(term, URIRef):
+        return compact_iri(str(term))
+    return str(term)
+
+
+def library_rows(store, name: str, **params) -> list[dict]:
+    stored = catalogue.get_query(name)
+    result = store.query(catalogue.bound_text(stored, params))
+    return [
+        {var: normalise_term(term) for var, term in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
+
+
+def cli_rows(runner, name: str, **params) -> list[dict]:
+    args = ["query", name, "--format", "json"]
+    for key, value in params.items():
+        args += ["-p", f"{key}={value}"]
+    outcome = runner.invoke(cli, args)
+    assert outcome.exit_code == 0, outcome.output
+    document = json.loads(outcome.stdout)
+    rows = []
+    for binding in document["results"]["bindings"]:
+        row = dict.fromkeys(document["head"]["vars"])
+        for var, value in binding.items():
+            if value["type"] == "uri":
+                row[var] = compact_iri(value["value"])
+            else:
+                row[var] = normalise_literal(
+                    value["value"], value.get("datatype"), value.get("xml:lang")
+                )
+        rows.append(row)
+    return rows
+
+
+def project(rows: list[dict], *columns: str) -> list[tuple]:
+    return [tuple(row[c] for c in columns) for row in rows]
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --------------------------------------------------------------------------
+# The expected answers, from the review
+# --------------------------------------------------------------------------
+
+PRINCIPLES = [
+    (1, "pr:building-on-capabilities", "Building on people's existing capabilities"),
+    (2, "pr:reciprocity-and-mutuality", "Reciprocity and mutuality"),
+    (3, "pr:peer-support-networks", "Peer support networks"),
+    (4, "pr:blurring-distinctions", "Blurring distinctions between professionals and recipients"),
+    (5, "pr:facilitating-not-delivering", "Facilitating rather than delivering"),
+    (6, "pr:asset-based", "Asset based: people as equal partners"),
+]
+
+CASE_STUDIES = [
+    (1, "cs:oxleas-ebcd", "Oxleas EBCD", 5),
+    (2, "cs:popp", "Partnerships for Older People Projects (POPP)", 6),
+    (3, "cs:local-area-coordination", "Local Area Coordination (LAC)", 7),
+    (
+        4,
+        "cs:age-uk-personalised-integrated-care",
+        "Age UK Personalised Integrated Care Programme",
+        8,
+    ),
+    (5, "cs:accelerated-ebcd", "Accelerated EBCD", 9),
+    (6, "cs:core-study", "CORE study protocol", 10),
+]
+
+NESTA = "http://www.nesta.org.uk/sites/default/files/co-production_catalogue.pdf"
+CASE_STUDY_REFERENCES = {
+    1: {
+        "https://www.kingsfund.org.uk/projects/ebcd/case-study-1-running-ebcd-mental-health-inpatient-service"
+    },
+    2: {NESTA, "http://www.pssru.ac.uk/pdf/rs053.pdf"},
+    3: {NESTA},
+    4: {
+        "http://www.ageuk.org.uk/professional-resources-home/services-and-practice/integrated-care/integrated-care-model/"
+    },
+    5: {"http://hsr.sagepub.com/content/19/4/200.full"},
+    6: {"https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4386225"},
+}
+
+AGE_UK_OUTCOMES = [  # value descending, ties by outcome IRI
+    ("out:age-uk-all-admissions", "31% reduction in all hospital admissions", 31, "Decrease"),
+    (
+        "out:age-uk-non-elective-admissions",
+        "26% reduction in non-elective hospital admissions",
+        26,
+        "Decrease",
+    ),
+    (
+        "out:age-uk-volunteering",
+        "20% of people supported go on to become volunteers themselves",
+        20,
+        "Not a change",
+    ),
+    ("out:age-uk-wellbeing", "20% average improvement in wellbeing", 20, "Increase"),
+    ("out:age-uk-social-care-costs", "8% reduction in social care costs", 8, "Decrease"),
+]
+
+REDUCTIONS_OF_AT_LEAST_25 = [  # largest first
+    ("out:oxleas-complaints", Decimal(80), "Oxleas EBCD"),
+    ("out:popp-overnight-stays", Decimal(47), "Partnerships for Older People Projects (POPP)"),
+    ("out:age-uk-all-admissions", Decimal(31), "Age UK Personalised Integrated Care Programme"),
+    ("out:lac-costs", Decimal(30), "Local Area Coordination (LAC)"),
+    ("out:popp-ae-use", Decimal(29), "Partnerships for Older People Projects (POPP)"),
+    (
+        "out:age-uk-non-elective-admissions",
+        Decimal(26),
+        "Age UK Personalised Integrated Care Programme",
+    ),
+]
+
+FURTHER_RESOURCES = [
+    (
+        1,
+        "How to involve and co-produce with patients and communities"
+        " - Implementing the six principles",
+        "https://www.kingsfund.org.uk/events/how-involve-and-co-produce-patients-and-communities",
+    ),
+    (
+        2,
+        "Experience Based Co-Design Toolkit",
+        "https://www.kingsfund.org.uk/projects/ebcd/case-study-1-running-ebcd-mental-health-inpatient-service",
+    ),
+    (3, "NESTA Co-Production Catalogue", NESTA),
+    (4, "Co-creating Health Programme", "http://www.health.org.uk/programmes/co-creating-health"),
+    (
+        5,
+        "Promoting Patient and Family Partnerships in Ambulatory Care Improvement:"
+        " A Narrative Review and Focus Group Findings",
+        "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4969329",
+    ),
+    (
+        6,
+        "Co-designing pathways to support the transition from hospital to home",
+        "http://www.coproductionscotland.org.uk/resources/resource-case-studies/from-hospital-to-home",
+    ),
+    (
+        7,
+        "Personalisation and Self-care Programme, Healthy London Partnership Website",
+        "https://www.myhealth.london.nhs.uk/healthy-london/programmes/personalisation",
+    ),
+]
+
+
+def expanded(iri_or_curie: str) -> str:
+    """Links are compared as full IRIs: compact_iri may have shortened them."""
+    from coprod_kg.namespaces import expand_curie
+
+    return expand_curie(iri_or_curie) or iri_or_curie
+
+
+# --------------------------------------------------------------------------
+# Question 1 - the six principles
+# --------------------------------------------------------------------------
+
+
+def test_q1_principles_in_the_reviews_order(store, review_text):
+    rows = library_rows(store, "principles")
+    assert project(rows, "position", "principle", "label") == PRINCIPLES
+    review = collapse(review_text).replace("’", "'")
+    for row in rows:  # the definition is the review's own wording
+        assert collapse(row["definition"]).replace("’", "'") in review
+
+
+def test_q1_through_the_cli(runner):
+    assert project(cli_rows(runner, "principles"), "position", "principle", "label") == PRINCIPLES
+
+
+# --------------------------------------------------------------------------
+# Question 2 - case studies with page, organisation or programme, population, reference
+# --------------------------------------------------------------------------
+
+
+def test_q2_case_studies(store):
+    rows = library_rows(store, "case-studies")
+    assert project(rows, "number", "caseStudy", "label", "page") == CASE_STUDIES
+    by_number = {row["number"]: row for row in rows}
+    for number, urls in CASE_STUDY_REFERENCES.items():
+        assert {expanded(u) for u in by_number[number]["references"].split("; ")} == urls
+    assert "Oxleas NHS Foundation Trust" in by_number[1]["organisations"].split("; ")
+    assert by_number[2]["programme"] == "Partnerships for Older People Projects (POPP)"
+    assert by_number[3]["populations"] == "People with disabilities and their families"
+    assert by_number[4]["organisations"] == "Age UK"
+    assert by_number[6]["programme"] == "The CORE study"
+
+
+def test_q2_through_the_cli(runner):
+    rows = cli_rows(runner, "case-studies")
+    assert project(rows, "number", "caseStudy", "label", "page") == CASE_STUDIES
+
+
+# --------------------------------------------------------------------------
+# Question 3 - the quantified outcomes of a case study (Age UK)
+# --------------------------------------------------------------------------
+
+
+def test_q3_age_uk_quantified_outcomes(store):
+    rows = library_rows(
+        store, "case-study-outcomes", caseStudy="cs:age-uk-personalised-integrated-care"
+    )
+    assert project(rows, "outcome", "label", "value", "direction") == AGE_UK_OUTCOMES
+    assert {row["sampleSize"] for row in rows} == {325}  # all among the first 325 older people
+    assert {row["unit"] for row in rows} == {"unit:PERCENT"}
+    assert {row["page"] for row in rows} == {8}
+
+
+def test_q3_through_the_cli_with_a_full_iri(runner):
+    iri = "https://w3id.org/coprod-kg/id/case-study/age-uk-personalised-integrated-care"
+    rows = cli_rows(runner, "case-study-outcomes", caseStudy=iri)
+    assert project(rows, "outcome", "label", "value", "direction") == AGE_UK_OUTCOMES
+
+
+def test_q3_popp_before_and_after_pair_is_not_a_reduction(store):
+    rows = library_rows(store, "case-study-outcomes", caseStudy="cs:popp")
+    pair = next(row for row in rows if row["outcome"] == "out:popp-depression-anxiety")
+    assert (pair["baseline"], pair["followUp"], pair["direction"]) == (58, 63, "Unclear")
+    assert pair["value"] is None
+
+
+# --------------------------------------------------------------------------
+# Question 4 - reductions of at least N per cent
+# --------------------------------------------------------------------------
+
+
+def test_q4_reductions_of_at_least_25_percent(store):
+    rows = library_rows(store, "outcomes-by-reduction", minPercent="25")
+    assert (
+        project(rows, "outcome", "reductionPercent", "caseStudyLabel") == REDUCTIONS_OF_AT_LEAST_25
+    )
+    complaints = rows[0]
+    assert complaints["timeFrame"] == Literal("P14M", datatype=XSD.duration).toPython()
+    assert complaints["page"] == 5
+
+
+def test_q4_default_is_25_and_the_threshold_is_inclusive(store):
+    assert (
+        project(
+            library_rows(store, "outcomes-by-reduction"),
+            "outcome",
+            "reductionPercent",
+            "caseStudyLabel",
+        )
+        == REDUCTIONS_OF_AT_LEAST_25
+    )
+    thirty = library_rows(store, "outcomes-by-reduction", minPercent="30")
+    assert [row["outcome"] for row in thirty] == [r[0] for r in REDUCTIONS_OF_AT_LEAST_25[:4]]
+    assert library_rows(store, "outcomes-by-reduction", minPercent="80.5") == []
+
+
+def test_q4_through_the_cli(runner):
+    rows = cli_rows(runner, "outcomes-by-reduction", minPercent="25")
+    assert (
+        project(rows, "outcome", "reductionPercent", "caseStudyLabel") == REDUCTIONS_OF_AT_LEAST_25
+    )
+
+
+# --------------------------------------------------------------------------
+# Question 5 - case studies embodying a principle
+# --------------------------------------------------------------------------
+
+
+def test_q5_reciprocity_and_mutuality(store, review_text):
+    rows = library_rows(
+        store, "case-studies-by-principle", principle="pr:reciprocity-and-mutuality"
+    )
+    assert project(rows, "caseStudy", "page") == [
+        ("cs:age-uk-personalised-integrated-care", 8),
+        ("cs:core-study", 10),
+    ]
+    assert rows[0]["quote"] == "20% of people supported go on to become volunteers themselves"
+    assert rows[1]["quote"] == (
+        "build enduring relationships with all staff, service users and carers to last the length "
+        "of the trial;"
+    )
+    review = collapse(review_text)
+    for row in rows:
+        assert row["rationale"].strip()
+        assert collapse(row["quote"]) in review
+
+
+def test_q5_every_principle_has_a_case_study_and_every_case_study_a_principle(store):
+    seen_case_studies = set()
+    for _position, principle, _label in PRINCIPLES:
+        rows = library_rows(store, "case-studies-by-principle", principle=principle)
+        assert rows, f"{principle} has no case study"
+        seen_case_studies |= {row["caseStudy"] for row in rows}
+    assert seen_case_studies == {case[1] for case in CASE_STUDIES}
+
+
+def test_q5_through_the_cli(runner):
+    rows = cli_rows(runner, "case-studies-by-principle", principle="pr:reciprocity-and-mutuality")
+    assert [row["caseStudy"] for row in rows] == [
+        "cs:age-uk-personalised-integrated-care",
+        "cs:core-study",
+    ]
+
+
+# --------------------------------------------------------------------------
+# Question 6 - evidence gap map
+# --------------------------------------------------------------------------
+
+
+def expected_gap_map(graph) -> dict[tuple[str, str], int]:
+    """The matrix computed in Python from the triples, independently of SPARQL."""
+    from rdflib import Namespace
+    from rdflib.namespace import RDF, SKOS
+
+    cpo = Namespace("https://w3id.org/coprod-kg/ontology#")
+    principles = {
+        p: str(graph.value(p, SKOS.prefLabel)) for p in graph.subjects(RDF.type, cpo.Principle)
+    }
+    categories = {
+        c: str(graph.value(c, SKOS.prefLabel))
+        for c in graph.subjects(RDF.type, cpo.OutcomeCategory)
+    }
+    cells = {(pl, cl): set() for pl in principles.values() for cl in categories.values()}
+    for case_study in graph.subjects(RDF.type, cpo.CaseStudy):
+        aligned = {
+            graph.value(a, cpo.principle)
+            for a in graph.objects(case_study, cpo.hasPrincipleAlignment)
+        }
+        for outcome in graph.objects(case_study, cpo.hasOutcome):
+            category = graph.value(outcome, cpo.outcomeCategory)
+            for principle in aligned:
+                cells[(principles[principle], categories[category])].add(outcome)
+    return {key: len(value) for key, value in cells.items()}
+
+
+def test_q6_gap_map_is_the_full_matrix_with_zeros(store, bundled_graph):
+    rows = library_rows(store, "evidence-gap-map")
+    expected = expected_gap_map(bundled_graph)
+    got = {(row["principleLabel"], row["categoryLabel"]): int(row["outcomes"]) for row in rows}
+    assert len(rows) == 6 * 24 == len(expected)
+    assert got == expected
+    assert got[("Asset based: people as equal partners", "Complaints")] == 1
+    assert got[("Reciprocity and mutuality", "Complaints")] == 0
+    assert [row["position"] for row in rows] == sorted(row["position"] for row in rows)
+
+
+def test_q6_through_the_cli(runner, bundled_graph):
+    rows = cli_rows(runner, "evidence-gap-map")
+    got = {(row["principleLabel"], row["categoryLabel"]): int(row["outcomes"]) for row in rows}
+    assert got == expected_gap_map(bundled_graph)
+
+
+# --------------------------------------------------------------------------
+# Question 7 - money
+# --------------------------------------------------------------------------
+
+MONEY = [
+    ("out:popp-cost-reduction", Decimal("2166"), "cur:GBP", None, True, None),
+    ("out:popp-quality-of-life-value", Decimal("300"), "cur:GBP", None, True, "around"),
+    ("out:popp-value-for-money", Decimal("1.20"), "cur:GBP", Decimal("1.0"), None, "approximately"),
+    ("out:lac-costs", Decimal("30"), "unit:PERCENT", None, None, None),
+    ("out:age-uk-social-care-costs", Decimal("8"), "unit:PERCENT", None, None, None),
+]
+
+
+def test_q7_money_outcomes(store):
+    rows = library_rows(store, "money-outcomes")
+    assert project(rows, "outcome", "value", "unit", "perAmount", "perPerson", "qualifier") == MONEY
+    per_year = next(row for row in rows if row["outcome"] == "out:popp-quality-of-life-value")
+    assert per_year["perPeriod"] == Literal("P1Y", datatype=XSD.duration).toPython()
+
+
+def test_q7_through_the_cli(runner):
+    rows = cli_rows(runner, "money-outcomes")
+    assert project(rows, "outcome", "value", "unit", "perAmount", "perPerson", "qualifier") == MONEY
+
+
+# --------------------------------------------------------------------------
+# Question 8 - study designs and evidence status
+# --------------------------------------------------------------------------
+
+DESIGNS = [
+    (1, "Service improvement case study", "Evaluated"),
+    (2, "National programme evaluation", "Evaluated"),
+    (3, "Programme evaluation (design not stated)", "Evaluated"),
+    (4, "Uncontrolled observation of programme participants", "Challenged by later evidence"),
+    (5, "Ethnographic process evaluation", "Evaluated"),
+    (6, "Stepped-wedge cluster randomised controlled trial", "Protocol"),
+]
+
+
+def test_q8_study_designs(store):
+    assert (
+        project(library_rows(store, "study-designs"), "number", "studyDesign", "evidenceStatus")
+        == DESIGNS
+    )
+
+
+def test_q8_through_the_cli(runner):
+    assert (
+        project(cli_rows(runner, "study-designs"), "number", "studyDesign", "evidenceStatus")
+        == DESIGNS
+    )
+
+
+# --------------------------------------------------------------------------
+# Question 9 - incomplete case studies (the query; `validate` is tested in test_cli_validate)
+# --------------------------------------------------------------------------
+
+
+def test_q9_core_has_no_quantified_outcome(store):
+    rows = library_rows(store, "case-studies-without-quantified-outcome")
+    assert project(rows, "number", "caseStudyLabel", "evidenceStatus") == [
+        (6, "CORE study protocol", "Protocol")
+    ]
+
+
+def test_q9_through_the_cli(runner):
+    rows = cli_rows(runner, "case-studies-without-quantified-outcome")
+    assert [row["caseStudyLabel"] for row in rows] == ["CORE study protocol"]
+
+
+# --------------------------------------------------------------------------
+# Question 10 - learning points (Oxleas)
+# --------------------------------------------------------------------------
+
+
+def test_q10_oxleas_learning_points(store, review_text):
+    rows = library_rows(store, "learning-points", caseStudy="cs:oxleas-ebcd")
+    assert [row["position"] for row in rows] == [1, 2, 3, 4]
+    assert {row["page"] for row in rows} == {5}
+    assert (
+        rows[1]["quote"]
+        == "Recruit patients from existing, well-established support groups"
+        " or put that support in place."
+    )
+    assert rows[2]["quote"] == (
+        "Allow plenty of time to build trust before you get started. Oxleas met with patients for "
+        "six months before they felt it was appropriate to start EBCD."
+    )
+    review = collapse(review_text)
+    assert all(collapse(row["quote"]) in review for row in rows)
+
+
+def test_q10_through_the_cli(runner):
+    rows = cli_rows(runner, "learning-points", caseStudy="cs:oxleas-ebcd")
+    assert [row["position"] for row in rows] == [1, 2, 3, 4]
+    assert (
+        rows[0]["label"]
+        == "Adapt the EBCD process to reassure and support mental health inpatients"
+    )
+
+
+def test_q10_a_case_study_without_learning_points_gives_no_rows(store):
+    assert library_rows(store, "learning-points", caseStudy="cs:popp") == []
+
+
+# --------------------------------------------------------------------------
+# Question 11 - further resources
+# --------------------------------------------------------------------------
+
+
+def test_q11_further_resources(store):
+    rows = library_rows(store, "further-resources")
+    assert [(r["position"], r["title"], expanded(r["link"])) for r in rows] == FURTHER_RESOURCES
+    assert {row["page"] for row in rows} == {11}
+
+
+def test_q11_through_the_cli(runner):
+    rows = cli_rows(runner, "further-resources")
+    assert [(r["position"], r["title"], expanded(r["link"])) for r in rows] == FURTHER_RESOURCES
+
+
+# --------------------------------------------------------------------------
+# Question 13 - the quote behind an outcome
+# --------------------------------------------------------------------------
+
+
+def test_q13_quote_of_the_fall_in_overnight_stays(store):
+    rows = library_rows(store, "outcome-quote", outcome="out:popp-overnight-stays")
+    assert project(rows, "quote", "page", "caseStudyLabel") == [
+        (
+            "Overnight hospital stays were reduced by 47 per cent.",
+            6,
+            "Partnerships for Older People Projects (POPP)",
+        )
+    ]
+
+
+def test_q13_through_the_cli(runner):
+    rows = cli_rows(runner, "outcome-quote", outcome="out:popp-overnight-stays")
+    assert project(rows, "quote", "page") == [
+        ("Overnight hospital stays were reduced by 47 per cent.", 6)
+    ]
+
+
+def test_quote_search_finds_the_same_quote(store):
+    rows = library_rows(store, "quote-search", text="OVERNIGHT hospital")
+    assert project(rows, "subject", "page") == [("out:popp-overnight-stays", 6)]
+
+
+# --------------------------------------------------------------------------
+# Question 14 - intervention variants
+# --------------------------------------------------------------------------
+
+
+def test_q14_accelerated_ebcd_is_a_variant_of_ebcd(store):
+    rows = library_rows(store, "intervention-variants")
+    assert project(rows, "variant", "original", "page") == [
+        ("iv:accelerated-ebcd", "iv:experience-based-co-design", 9)
+    ]
+    assert "national trigger films" in rows[0]["difference"].lower()
+
+
+def test_q14_through_the_cli(runner):
+    rows = cli_rows(runner, "intervention-variants")
+    assert project(rows, "variantLabel", "originalLabel") == [
+        ("Accelerated experience-based co-design", "Experience-based co-design (EBCD)")
+    ]
+
+
+# --------------------------------------------------------------------------
+# Other stored queries
+# --------------------------------------------------------------------------
+
+
+def test_programme_figures_optional_parameter(store):
+    everything = library_rows(store, "programme-figures")
+    popp = library_rows(store, "programme-figures", caseStudy="cs:popp")
+    assert [row["figure"] for row in popp] == [
+        "fig:popp-core-services",
+        "fig:popp-first-round-sites",
+        "fig:popp-pilot-sites",
+        "fig:popp-second-round-sites",
+        "fig:popp-upstream-projects",
+    ]
+    assert len(everything) > len(popp)
+    assert {row["caseStudyLabel"] for row in everything} >= {c[2] for c in CASE_STUDIES}
+
+
+def test_references_show_only_confirmed_identifiers(store):
+    rows = library_rows(store, "references")
+    assert [row["key"] for row in rows] == [f"R{n}" for n in range(1, 13)]
+    by_key = {row["key"]: row for row in rows}
+    assert by_key["R5"]["doi"] == "10.1177/1355819614531565"
+    assert by_key["R5"]["pmid"] is None  # not confirmed: left out
+    assert (by_key["R6"]["pmid"], by_key["R6"]["pmcid"]) == ("25805530", "PMC4386225")
+
+
+def test_outcomes_by_category_wellbeing(store):
+    rows = library_rows(store, "outcomes-by-category", category="cat:wellbeing")
+    assert project(rows, "outcome", "kind") == [
+        ("out:age-uk-wellbeing", "cpo:QuantifiedOutcome"),
+        ("out:core-service-user-and-carer-wellbeing", "cpo:ExpectedOutcome"),
+    ]
+
+
+def test_case_study_graph_is_a_construct(store):
+    stored = catalogue.get_query("case-study-graph")
+    result = store.query(catalogue.bound_text(stored, {"caseStudy": "cs:oxleas-ebcd"}))
+    assert result.kind == "CONSTRUCT"
+    subjects = {compact_iri(str(s)) for s in result.graph.subjects()}
+    assert {
+        "cs:oxleas-ebcd",
+        "out:oxleas-complaints",
+        "lp:oxleas-4",
+        "al:oxleas-asset-based",
+    } <= subjects
+    assert not any(s.startswith("cs:") and s != "cs:oxleas-ebcd" for s in subjects)
+
+
+# --------------------------------------------------------------------------
+# The quality gates return no rows on the bundled data
+# --------------------------------------------------------------------------
+
+GATES = sorted(p.stem for p in sources.queries_dir().glob("*-violation.rq"))
+
+
+def test_gates_are_found():
+    assert len(GATES) >= 3
+
+
+@pytest.mark.parametrize("name", GATES)
+def test_gate_passes_on_the_bundled_data(store, name):
+    assert library_rows(store, name) == []
+
+
+def test_gates_fire_on_bad_data(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .\n"
+        "@prefix out: <https://w3id.org/coprod-kg/id/outcome/> .\n"
+        "@prefix pr: <https://w3id.org/coprod-kg/id/principle/> .\n"
+        'out:orphan a cpo:QualitativeOutcome ; cpo:quote "  " ; cpo:page 3 ;\n'
+        "    cpo:outcomeCategory <https://w3id.org/coprod-kg/id/outcome-category/no-such> .\n"
+        "pr:lonely a cpo:Principle .\n",
+        encoding="utf-8",
+    )
+    store = open_store(Settings(sources=(sources.data_dir(), bad)))
+    failing = {gate.name: gate for gate in run_gates(store) if not gate.passed}
+    assert set(failing) == {
+        "empty-quote-violation",
+        "outcome-case-study-violation",
+        "page-out-of-range-violation",
+        "principle-without-case-study-violation",
+        "dangling-link-violation",
+    }
+    assert [normalise_term(t) for t in failing["outcome-case-study-violation"].rows[0]] == [
+        "out:orphan",
+        0,
+    ]
+    assert re.search("no-such", str(failing["dangling-link-violation"].rows[0][2]))
