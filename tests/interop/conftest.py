@@ -1,0 +1,3 @@
+"""Fixtures of the interoperability tests: real servers this project did not write."""
+
+from fixtures_virtuoso import virtuoso_server  # noqa: F401
