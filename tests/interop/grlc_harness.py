@@ -26,7 +26,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-READY_TIMEOUT_SECONDS = 60.0
+READY_TIMEOUT_SECONDS = 120.0
 
 CONFIG = """\
 [defaults]
@@ -90,7 +90,8 @@ class GrlcServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"grlc exited ({self.process.returncode}): {self.log_tail()}")
             try:
-                http_request(f"{self.base_url}/api-local/swagger", timeout=5.0)
+                # the landing page: /api-local/swagger parses every query (seconds)
+                http_request(f"{self.base_url}/", timeout=5.0)
                 return
             except (TransientError, EndpointError):
                 time.sleep(0.2)
