@@ -1,8 +1,5 @@
 """coprod-kg: the evidence base for co-production in health and social care."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("coprod-kg")
-except PackageNotFoundError:  # running from a checkout without installing
-    __version__ = "0.0.0+unknown"
+# The one place the version is written: pyproject.toml reads it from here
+# (`[tool.setuptools.dynamic]`), so start-up needs no importlib.metadata (~30 ms).
+__version__ = "0.1.0"

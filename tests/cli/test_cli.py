@@ -45,6 +45,39 @@ def test_help_imports_neither_rdflib_nor_pyshacl():
     assert done.stdout.strip().endswith("HEAVY []")
 
 
+LIGHT_COMMANDS = [
+    ["query", "outcomes-by-reduction"],
+    ["query", "principles", "--format", "tsv"],
+    ["query", "case-study-overview", "--format", "json"],
+    ["query", "outcomes-by-reduction", "-p", "minPercent=40", "--format", "csv"],
+    ["queries"],
+    ["stats"],
+]
+
+
+@pytest.mark.parametrize("argv", LIGHT_COMMANDS, ids=" ".join)
+def test_queries_on_the_default_store_import_neither_rdflib_nor_pyshacl(argv):
+    """The native query path (issue 16): pyoxigraph terms from the store to the output."""
+    script = (
+        "import sys\n"
+        "from coprod_kg.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl')"
+        " or m == 'importlib.metadata')\n"
+        "print('HEAVY', heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip().endswith("HEAVY []"), done.stdout[-300:]
+
+
+def test_the_version_is_the_installed_distribution_s():
+    from importlib.metadata import version
+
+    assert version("coprod-kg") == __version__
+
+
 def test_python_dash_m_and_version():
     done = subprocess.run(
         [sys.executable, "-m", "coprod_kg", "--version"], capture_output=True, text=True, check=True

@@ -12,7 +12,7 @@ import pytest
 from coprod_kg import namespaces
 from coprod_kg.cli import cli
 from coprod_kg.errors import SourceParseError
-from coprod_kg.graph.materialise import add_links_to_oxigraph, mapping_set_triples
+from coprod_kg.graph.materialise import add_links_to_oxigraph, as_rdflib, mapping_set_triples
 from coprod_kg.graph.sssom import mapping_files, read_mapping_set
 from coprod_kg.links.listing import link_counts, list_links
 from coprod_kg.links.sssom_validation import validate_with_sssom_py
@@ -196,7 +196,7 @@ def test_loading_is_deterministic_and_adds_exactly_the_link_triples():
     for path in sources.ontology_files() + sources.data_files():
         parse_file(plain, path)
     mapping_sets = [read_mapping_set(p) for p in MAPPING_FILES]
-    expected = {t for m in mapping_sets for t in mapping_set_triples(m)}
+    expected = {tuple(map(as_rdflib, t)) for m in mapping_sets for t in mapping_set_triples(m)}
     expected |= {t for t in first if str(t[1]) == SAME_AS}
     expected -= set(plain)
     assert len(first) == len(plain) + len(expected)

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,70 +25,99 @@ from coprod_kg.errors import SourceParseError
 from coprod_kg.graph.datasets import DATASETS, IDENTIFIER_PROPERTIES, SCHEMA_SAME_AS
 from coprod_kg.graph.sssom import Mapping, MappingSet, read_mapping_set
 
-Triple = tuple[str, str, object]  # subject IRI, predicate IRI, object: IRI str or a Literal
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def mapping_set_triples(mapping_set: MappingSet):
-    """The rdflib triples of one mapping set: the links, one axiom node each, the set node."""
-    from rdflib import XSD, Literal, URIRef
+class Iri(str):
+    """An IRI in a materialised triple (a Lit is a literal)."""
 
+
+@dataclass(frozen=True)
+class Lit:
+    """A literal in a materialised triple: lexical form and datatype (None: a simple one)."""
+
+    value: str
+    datatype: str | None = None
+
+
+Triple = tuple[Iri, Iri, "Iri | Lit"]  # no library's terms: rdflib's and pyoxigraph's both
+
+
+def mapping_set_triples(mapping_set: MappingSet) -> list[Triple]:
+    """The triples of one mapping set: the links, one axiom node each, the set node."""
     ns = namespaces.PREFIXES
-    rdf_type = URIRef(ns["rdf"] + "type")
+    rdf_type = Iri(ns["rdf"] + "type")
     owl, dcterms, sssom = ns["owl"], ns["dcterms"], ns["sssom"]
-    rdfs_label = URIRef(ns["rdfs"] + "label")
-    set_node = URIRef(mapping_set.set_id)
+    rdfs_label = Iri(ns["rdfs"] + "label")
+    set_node = Iri(mapping_set.set_id)
     triples = [
-        (set_node, rdf_type, URIRef(sssom + "MappingSet")),
-        (set_node, rdf_type, URIRef(ns["prov"] + "Entity")),
-        (set_node, URIRef(dcterms + "license"), URIRef(mapping_set.license)),
+        (set_node, rdf_type, Iri(sssom + "MappingSet")),
+        (set_node, rdf_type, Iri(ns["prov"] + "Entity")),
+        (set_node, Iri(dcterms + "license"), Iri(mapping_set.license)),
     ]
     optional = [
         ("title", mapping_set.title, None), ("description", mapping_set.description, None),
-        ("created", mapping_set.mapping_date, XSD.date),
+        ("created", mapping_set.mapping_date, XSD + "date"),
     ]
-    triples += [(set_node, URIRef(dcterms + name), Literal(value, datatype=datatype))
+    triples += [(set_node, Iri(dcterms + name), Lit(str(value), datatype))
                 for name, value, datatype in optional if value]
     if mapping_set.version:
-        triples.append((set_node, URIRef(owl + "versionInfo"), Literal(mapping_set.version)))
+        triples.append((set_node, Iri(owl + "versionInfo"), Lit(str(mapping_set.version))))
     for creator, label in zip(mapping_set.creators, _padded(mapping_set.creator_labels,
                                                             len(mapping_set.creators)),
                               strict=True):
-        triples.append((set_node, URIRef(dcterms + "creator"), URIRef(creator)))
+        triples.append((set_node, Iri(dcterms + "creator"), Iri(creator)))
         triples += _agent_triples(creator, label)
     for mapping in mapping_set.mappings:
-        subject, predicate, target = URIRef(mapping.subject), URIRef(mapping.predicate), URIRef(
+        subject, predicate, target = Iri(mapping.subject), Iri(mapping.predicate), Iri(
             mapping.object)
-        axiom = URIRef(axiom_iri(mapping_set.set_id, mapping))
+        axiom = Iri(axiom_iri(mapping_set.set_id, mapping))
         triples += [
             (subject, predicate, target),
-            (axiom, rdf_type, URIRef(owl + "Axiom")),
-            (axiom, URIRef(owl + "annotatedSource"), subject),
-            (axiom, URIRef(owl + "annotatedProperty"), predicate),
-            (axiom, URIRef(owl + "annotatedTarget"), target),
-            (axiom, URIRef(sssom + "mapping_justification"), URIRef(mapping.justification)),
-            (axiom, URIRef(sssom + "confidence"),
-             Literal(mapping.confidence, datatype=XSD.decimal)),
-            (axiom, URIRef(sssom + "subject_label"), Literal(mapping.subject_label)),
-            (axiom, URIRef(sssom + "object_label"), Literal(mapping.object_label)),
-            (axiom, URIRef(dcterms + "creator"), URIRef(mapping.author)),
-            (axiom, URIRef(dcterms + "isPartOf"), set_node),
+            (axiom, rdf_type, Iri(owl + "Axiom")),
+            (axiom, Iri(owl + "annotatedSource"), subject),
+            (axiom, Iri(owl + "annotatedProperty"), predicate),
+            (axiom, Iri(owl + "annotatedTarget"), target),
+            (axiom, Iri(sssom + "mapping_justification"), Iri(mapping.justification)),
+            # the lexical form rdflib gives a Decimal (no exponent)
+            (axiom, Iri(sssom + "confidence"), Lit(f"{mapping.confidence:f}", XSD + "decimal")),
+            (axiom, Iri(sssom + "subject_label"), Lit(mapping.subject_label)),
+            (axiom, Iri(sssom + "object_label"), Lit(mapping.object_label)),
+            (axiom, Iri(dcterms + "creator"), Iri(mapping.author)),
+            (axiom, Iri(dcterms + "isPartOf"), set_node),
         ]
         if mapping.comment:
-            triples.append((axiom, URIRef(ns["rdfs"] + "comment"), Literal(mapping.comment)))
+            triples.append((axiom, Iri(ns["rdfs"] + "comment"), Lit(mapping.comment)))
         if mapping.author_label:
-            triples.append((URIRef(mapping.author), rdfs_label, Literal(mapping.author_label)))
-        triples.append((URIRef(mapping.author), rdf_type, URIRef(ns["prov"] + "Agent")))
+            triples.append((Iri(mapping.author), rdfs_label, Lit(mapping.author_label)))
+        triples.append((Iri(mapping.author), rdf_type, Iri(ns["prov"] + "Agent")))
     return triples
 
 
-def _agent_triples(agent: str, label: str | None):
+def _agent_triples(agent: str, label: str | None) -> list[Triple]:
+    ns = namespaces.PREFIXES
+    triples = [(Iri(agent), Iri(ns["rdf"] + "type"), Iri(ns["prov"] + "Agent"))]
+    if label:
+        triples.append((Iri(agent), Iri(ns["rdfs"] + "label"), Lit(label)))
+    return triples
+
+
+def as_rdflib(term: Iri | Lit):
     from rdflib import Literal, URIRef
 
-    ns = namespaces.PREFIXES
-    triples = [(URIRef(agent), URIRef(ns["rdf"] + "type"), URIRef(ns["prov"] + "Agent"))]
-    if label:
-        triples.append((URIRef(agent), URIRef(ns["rdfs"] + "label"), Literal(label)))
-    return triples
+    if isinstance(term, Lit):
+        return Literal(term.value, datatype=URIRef(term.datatype) if term.datatype else None)
+    return URIRef(term)
+
+
+def as_oxigraph(term: Iri | Lit):
+    import pyoxigraph
+
+    if isinstance(term, Lit):
+        if term.datatype is None:
+            return pyoxigraph.Literal(term.value)
+        return pyoxigraph.Literal(term.value, datatype=pyoxigraph.NamedNode(term.datatype))
+    return pyoxigraph.NamedNode(term)
 
 
 def _padded(values: tuple[str, ...], length: int) -> list[str | None]:
@@ -114,16 +144,14 @@ def identifier_iri(dataset: str, value: str) -> str | None:
     return DATASETS[dataset].namespace + value
 
 
-def identifier_triples(rows: Iterable[tuple[str, str, str]]):
+def identifier_triples(rows: Iterable[tuple[str, str, str]]) -> list[Triple]:
     """`schema:sameAs` triples from (subject IRI, identifier property IRI, value) rows."""
-    from rdflib import URIRef
-
     triples = []
     for subject, prop, value in rows:
         dataset, _ = IDENTIFIER_PROPERTIES[prop]
         iri = identifier_iri(dataset, value)
         if iri is not None:
-            triples.append((URIRef(subject), URIRef(SCHEMA_SAME_AS), URIRef(iri)))
+            triples.append((Iri(subject), Iri(SCHEMA_SAME_AS), Iri(iri)))
     return triples
 
 
@@ -148,21 +176,19 @@ def add_links(graph, mapping_paths: Iterable[Path]) -> None:
     check_subjects(mapping_sets, lambda iri: (URIRef(iri), None, None) in graph)
     for mapping_set in mapping_sets:
         for triple in mapping_set_triples(mapping_set):
-            graph.add(triple)
+            graph.add(tuple(as_rdflib(term) for term in triple))
     rows = [
         (str(s), prop, str(o))
         for prop in IDENTIFIER_PROPERTIES
         for s, o in graph.subject_objects(URIRef(prop))
     ]
     for triple in identifier_triples(rows):
-        graph.add(triple)
+        graph.add(tuple(as_rdflib(term) for term in triple))
 
 
 def add_links_to_oxigraph(store, mapping_paths: Iterable[Path]) -> None:
     """The same for a pyoxigraph Store already loaded with the graph's files."""
     import pyoxigraph
-
-    from coprod_kg.graph.results import to_oxigraph
 
     mapping_sets = [read_mapping_set(path) for path in mapping_paths]
     check_subjects(mapping_sets, lambda iri: next(store.quads_for_pattern(
@@ -177,6 +203,6 @@ def add_links_to_oxigraph(store, mapping_paths: Iterable[Path]) -> None:
     ]
     triples += identifier_triples(rows)
     store.extend(
-        pyoxigraph.Quad(*(to_oxigraph(term) for term in triple), pyoxigraph.DefaultGraph())
+        pyoxigraph.Quad(*(as_oxigraph(term) for term in triple), pyoxigraph.DefaultGraph())
         for triple in triples
     )

@@ -1,10 +1,17 @@
-"""Query results as rdflib terms, whatever the engine: QueryResult and term conversion."""
+"""Query results whatever the engine: QueryResult, a neutral view of terms, conversions.
+
+An embedded Oxigraph store answers with pyoxigraph terms; `QueryResult.terms` keeps them
+as they came, and the renderers read them through `term_view` without building rdflib
+terms (rdflib's import alone costs more than a whole query on the bundled data).
+`QueryResult.rows` gives the same rows as rdflib terms, converted on first use, for the
+code that works with rdflib (validation, the site, the links checks).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from coprod_kg.errors import InputError
 
@@ -12,15 +19,128 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
-@dataclass
 class QueryResult:
-    """The answer to one query: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph."""
+    """The answer to one query: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph.
 
-    kind: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)  # rdflib terms or None
-    boolean: bool | None = None
-    graph: Any = None  # an rdflib Graph for CONSTRUCT/DESCRIBE
+    SELECT rows are given either as rdflib terms (`rows`) or as pyoxigraph terms
+    (`native_rows`); each form is built from the other on first use.
+    """
+
+    def __init__(self, kind: str, variables: list[str] | None = None,
+                 rows: list[tuple[Any, ...]] | None = None, boolean: bool | None = None,
+                 graph: Any = None, *, native_rows: list[tuple[Any, ...]] | None = None) -> None:
+        self.kind = kind  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
+        self.variables = list(variables or [])
+        self._rows = list(rows) if rows is not None else None
+        self._native_rows = native_rows
+        self.boolean = boolean
+        self.graph = graph  # an rdflib Graph for CONSTRUCT/DESCRIBE
+
+    @property
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The rows as rdflib terms (None for an unbound variable)."""
+        if self._rows is None:
+            if self._native_rows is None:
+                self._rows = []
+            else:
+                convert = memoised_conversion()
+                self._rows = [tuple(convert(t) for t in row) for row in self._native_rows]
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = list(rows)
+        self._native_rows = None
+
+    @property
+    def terms(self) -> list[tuple[Any, ...]]:
+        """The rows as the engine gave them (pyoxigraph or rdflib terms): for term_view."""
+        if self._native_rows is not None:
+            return self._native_rows
+        return self.rows
+
+    def __repr__(self) -> str:
+        return (f"QueryResult({self.kind!r}, {self.variables!r}, {len(self.terms)} rows, "
+                f"boolean={self.boolean!r})")
+
+
+class TermView(NamedTuple):
+    """What every renderer needs of a term, whichever library holds it."""
+
+    kind: str  # "uri", "bnode" or "literal"
+    value: str  # the IRI, the blank node's id, or the literal's lexical form
+    datatype: str | None = None  # None for simple and language-tagged literals
+    language: str | None = None
+
+
+def term_view(term) -> TermView | None:
+    """A pyoxigraph or rdflib term (or None) as a TermView, with the lexical forms of
+    `to_rdflib` (simple literals have no datatype, decimals keep a fraction)."""
+    if term is None:
+        return None
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return TermView("uri", term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return TermView("bnode", term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return TermView("literal", term.value, None, term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return TermView("literal", term.value)
+        return TermView("literal", lexical_form(term.value, datatype), datatype)
+    return _rdflib_term_view(term)
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+# Oxigraph's canonical lexical forms that rdflib keeps as they are (checked against rdflib
+# by tests/queries/test_render_native.py); others are rebuilt the way rdflib writes them
+AS_RDFLIB_WRITES_THEM = {
+    XSD + "integer": re.compile(r"-?\d+"),
+    XSD + "boolean": re.compile(r"true|false"),
+    XSD + "date": re.compile(r"\d{4}-\d\d-\d\d"),
+    XSD + "gYear": re.compile(r"-?\d{4}"),
+    XSD + "gYearMonth": re.compile(r"-?\d{4}-\d\d"),
+    XSD + "duration": re.compile(r"P(?!T?0S$)[0-9YMDTHS.]+"),  # rdflib writes PT0S as P0D
+    XSD + "anyURI": re.compile(r"[^\s]*"),
+}
+_rebuilt_lexical_forms: dict[tuple[str, str], str] = {}
+
+
+def lexical_form(value: str, datatype: str) -> str:
+    """The lexical form rdflib gives an Oxigraph literal: `to_rdflib`'s, mostly without
+    rdflib (a double, a date with a time zone, ... are handed to rdflib)."""
+    if datatype == XSD_DECIMAL:
+        return canonical_decimal(value)
+    pattern = AS_RDFLIB_WRITES_THEM.get(datatype)
+    if pattern is not None and pattern.fullmatch(value):
+        return value
+    key = (value, datatype)
+    if key not in _rebuilt_lexical_forms:
+        import pyoxigraph
+
+        literal = pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype))
+        _rebuilt_lexical_forms[key] = str(to_rdflib(literal))
+    return _rebuilt_lexical_forms[key]
+
+
+def _rdflib_term_view(term) -> TermView:
+    from rdflib import BNode, Literal  # already imported: the term is an rdflib term
+
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype and not term.language else None
+        return TermView("literal", str(term), datatype, term.language)
+    if isinstance(term, BNode):
+        return TermView("bnode", str(term))
+    return TermView("uri", str(term))
+
+
+def term_value(term) -> str | None:
+    """The IRI, blank node id or lexical form of a term of either library (None stays None)."""
+    view = term_view(term)
+    return None if view is None else view.value
 
 
 def to_rdflib(term):

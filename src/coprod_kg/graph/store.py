@@ -24,7 +24,6 @@ from coprod_kg.graph.results import (
     QueryResult,
     default_graph,
     first_line,
-    memoised_conversion,
     to_oxigraph,
     to_rdflib,
     triples_to_graph,
@@ -66,7 +65,8 @@ class MemoryStore:
 
 
 class OxigraphStore:
-    """Embedded Oxigraph (pyoxigraph): its own SPARQL engine, results as rdflib terms."""
+    """Embedded Oxigraph (pyoxigraph): its own SPARQL engine; SELECT rows as pyoxigraph terms
+    (QueryResult.rows converts them to rdflib terms on first use)."""
 
     engine = "oxigraph"
 
@@ -151,9 +151,8 @@ class OxigraphStore:
                 return QueryResult("ASK", boolean=bool(answer))
             if isinstance(answer, pyoxigraph.QuerySolutions):
                 variables = [v.value for v in answer.variables]
-                convert = memoised_conversion()
-                rows = [tuple(convert(s[v]) for v in variables) for s in answer]
-                return QueryResult("SELECT", variables, rows)
+                # pyoxigraph terms as they come: rdflib terms only if someone asks for them
+                return QueryResult("SELECT", variables, native_rows=[tuple(s) for s in answer])
             return QueryResult(kind, graph=triples_to_graph(answer))
         except SyntaxError as error:
             raise InputError(f"the query is not valid SPARQL: {first_line(error)}") from None

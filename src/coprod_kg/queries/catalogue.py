@@ -7,7 +7,7 @@ valid SPARQL. Parameters are variables named `?_name_type` (required) or
 language tag (`?_label_en`: a string in English).
 
 Values are never pasted into the query text as raw text: each is validated for
-its type, turned into an rdflib term, and the terms are injected as one
+its type, turned into an RDF term (pyoxigraph's), and the terms are injected as one
 `VALUES (?_a ?_b) { (<...> "...") }` block right after the opening brace of the
 outermost WHERE group, where FILTERs and BINDs of that group see them.
 """
@@ -25,6 +25,8 @@ from coprod_kg.graph.guard import strip_comments
 from coprod_kg.namespaces import IRI_FORBIDDEN
 
 TYPES = ("iri", "decimal", "integer", "string", "literal")
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 VIOLATION_SUFFIX = "-violation"
 
 PARAMETER_PATTERN = re.compile(r"[?$](__?)([a-z][A-Za-z0-9]*)_([a-z]+)\b")
@@ -194,27 +196,33 @@ def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 
 def to_term(parameter: Parameter, value: str):
-    """A validated rdflib term for a parameter's value; invalid values raise InputError."""
-    from rdflib import XSD, Literal, URIRef
+    """A validated RDF term (pyoxigraph's: no rdflib on the query path) for a parameter's
+    value; invalid values raise InputError."""
+    import pyoxigraph
 
     where = f"parameter {parameter.name!r} ({parameter.type_description})"
     if any("\ud800" <= char <= "\udfff" for char in value):  # bytes of a non-UTF-8 terminal
         raise InputError(f"{where}: {value!r} is not valid UTF-8 text")
     if parameter.type == "iri":
-        return URIRef(_valid_iri(value, where))
+        iri = _valid_iri(value, where)
+        try:
+            return pyoxigraph.NamedNode(iri)
+        except ValueError:
+            raise InputError(f"{where}: {value!r} is not a valid IRI") from None
     if parameter.type == "decimal":
         if not DECIMAL.match(value.strip()):
             raise InputError(f"{where}: {value!r} is not a decimal number")
-        return Literal(value.strip(), datatype=XSD.decimal)
+        return pyoxigraph.Literal(value.strip(), datatype=pyoxigraph.NamedNode(XSD_DECIMAL))
     if parameter.type == "integer":
         if not INTEGER.match(value.strip()):
             raise InputError(f"{where}: {value!r} is not an integer")
-        return Literal(value.strip(), datatype=XSD.integer)
+        return pyoxigraph.Literal(str(int(value.strip())),  # canonical: +7 -> 7
+                                 datatype=pyoxigraph.NamedNode(XSD_INTEGER))
     if "\x00" in value:
         raise InputError(f"{where}: the value contains a NUL character")
     if parameter.type in ("string", "literal"):
-        return Literal(value)
-    return Literal(value, lang=parameter.type)
+        return pyoxigraph.Literal(value)
+    return pyoxigraph.Literal(value, language=parameter.type)
 
 
 def _valid_iri(value: str, where: str) -> str:
@@ -252,7 +260,7 @@ def bind_values(query: StoredQuery, given: dict[str, str]) -> dict[str, object]:
 
 
 def values_block(terms: dict[str, object]) -> str:
-    """`VALUES (?_a ?_b) { (<...> "...") }` from validated rdflib terms."""
+    """`VALUES (?_a ?_b) { (<...> "...") }` from validated RDF terms."""
     variables = " ".join(f"?{name}" for name in terms)
     row = " ".join(sparql_term(term) for term in terms.values())
     return f"VALUES ({variables}) {{ ({row}) }}"
@@ -262,21 +270,25 @@ STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t
 
 
 def sparql_term(term) -> str:
-    """A term in SPARQL syntax: `<iri>` or a one-line `"..."` literal with every quote,
-    backslash and line break escaped, then `@lang` or `^^<datatype>`."""
-    from rdflib import Literal, URIRef
+    """A term (pyoxigraph's or rdflib's) in SPARQL syntax: `<iri>` or a one-line `"..."`
+    literal with every quote, backslash and line break escaped, then `@lang` or
+    `^^<datatype>`."""
+    from coprod_kg.graph.results import term_view
 
-    if isinstance(term, URIRef):
-        if IRI_FORBIDDEN.search(str(term)):  # to_term validated it; this is a second guard
-            raise InputError(f"{str(term)!r} cannot be written as an IRI")
-        return f"<{term}>"
-    if not isinstance(term, Literal):
+    view = term_view(term)
+    if view is None or view.kind == "bnode":
         raise InputError(f"{term!r}: only IRIs and literals can be bound")
-    text = "".join(STRING_ESCAPES.get(char, char) for char in str(term))
-    if term.language:
-        return f'"{text}"@{term.language}'
-    if term.datatype:
-        return f'"{text}"^^<{term.datatype}>'
+    if view.kind == "uri":
+        if IRI_FORBIDDEN.search(view.value):  # to_term validated it; this is a second guard
+            raise InputError(f"{view.value!r} cannot be written as an IRI")
+        return f"<{view.value}>"
+    text = "".join(STRING_ESCAPES.get(char, char) for char in view.value)
+    if view.language:
+        return f'"{text}"@{view.language}'
+    if view.datatype:
+        if IRI_FORBIDDEN.search(view.datatype):
+            raise InputError(f"{view.datatype!r} cannot be written as an IRI")
+        return f'"{text}"^^<{view.datatype}>'
     return f'"{text}"'
 
 
@@ -286,9 +298,10 @@ def bound_text(query: StoredQuery, given: dict[str, str] | None = None) -> str:
     text = query.text
     service_endpoint = terms.pop(SERVICE_ENDPOINT_VARIABLE, None)
     if service_endpoint is not None:
+        from coprod_kg.graph.results import term_value
         from coprod_kg.queries.federation import bind_service_endpoint
 
-        text = bind_service_endpoint(text, str(service_endpoint))
+        text = bind_service_endpoint(text, term_value(service_endpoint))
     if not terms:
         return text
     return inject_values(text, values_block(terms), str(query.path))

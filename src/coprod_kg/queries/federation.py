@@ -14,8 +14,8 @@ def bind_service_endpoint(text: str, endpoint_iri: str) -> str:
 
     Neither rdflib nor Oxigraph evaluates SERVICE with a variable bound by VALUES, so
     this one parameter is written into the SERVICE clause as an IRI term (validated and
-    serialised by rdflib, never pasted as raw text)."""
-    from rdflib import URIRef
+    serialised by pyoxigraph, never pasted as raw text)."""
+    import pyoxigraph
 
     from coprod_kg.namespaces import IRI_FORBIDDEN
 
@@ -23,5 +23,5 @@ def bind_service_endpoint(text: str, endpoint_iri: str) -> str:
         raise InputError(f"parameter 'endpoint' (iri): {endpoint_iri!r} is not an http(s) IRI")
     if not SERVICE_PARAMETER.search(text):
         raise InputError("the query has no SERVICE ?_endpoint_iri clause")
-    term = URIRef(endpoint_iri).n3()
+    term = str(pyoxigraph.NamedNode(endpoint_iri))  # `<iri>`, as N-Triples writes it
     return SERVICE_PARAMETER.sub(lambda m: m.group(1) + term, text)

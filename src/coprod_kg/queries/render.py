@@ -10,7 +10,9 @@ import io
 import json
 import textwrap
 
-from coprod_kg.graph.results import QueryResult
+from coprod_kg.graph.results import QueryResult, TermView, term_view
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 FORMATS = ("table", "csv", "tsv", "json")
 TRUNCATION_MARKER = "…"
@@ -42,18 +44,15 @@ def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
 
 
 def term_to_json(term) -> dict:
-    from rdflib import BNode, Literal
-
-    if isinstance(term, Literal):
-        binding = {"type": "literal", "value": str(term)}
-        if term.language:
-            binding["xml:lang"] = term.language
-        elif term.datatype:
-            binding["datatype"] = str(term.datatype)
+    view = term_view(term)
+    if view.kind == "literal":
+        binding = {"type": "literal", "value": view.value}
+        if view.language:
+            binding["xml:lang"] = view.language
+        elif view.datatype:
+            binding["datatype"] = view.datatype
         return binding
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    return {"type": "uri", "value": str(term)}
+    return {"type": view.kind, "value": view.value}
 
 
 def to_sparql_json(result: QueryResult) -> dict:
@@ -65,7 +64,7 @@ def to_sparql_json(result: QueryResult) -> dict:
             for var, term in zip(result.variables, row, strict=True)
             if term is not None
         }
-        for row in result.rows
+        for row in result.terms
     ]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
 
@@ -75,37 +74,57 @@ def to_csv(result: QueryResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if term is None else _csv_value(term) for term in row])
+    for row in result.terms:
+        writer.writerow(["" if term is None else _csv_value(term_view(term)) for term in row])
     return buffer.getvalue()
 
 
-def _csv_value(term) -> str:
-    from rdflib import BNode
-
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+def _csv_value(view: TermView) -> str:
+    return f"_:{view.value}" if view.kind == "bnode" else view.value
 
 
 def to_tsv(result: QueryResult) -> str:
     """SPARQL 1.1 TSV: terms in their Turtle/N-Triples form, one row a line."""
     lines = ["\t".join(f"?{var}" for var in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if term is None else _tsv_value(term) for term in row))
+    for row in result.terms:
+        lines.append("\t".join("" if term is None else _tsv_value(term_view(term))
+                               for term in row))
     return "\n".join(lines) + "\n"
 
 
-def _tsv_value(term) -> str:
-    from rdflib import Literal
-
-    if isinstance(term, Literal) and term.datatype is not None and _is_plain_number(term):
-        return str(term)
-    return term.n3().replace("\t", "\\t")
+PLAIN_NUMBER_TYPES = (f"{XSD}integer", f"{XSD}decimal")
 
 
-def _is_plain_number(term) -> bool:
-    from rdflib import XSD
+def _tsv_value(view: TermView) -> str:
+    if view.kind == "literal" and view.datatype in PLAIN_NUMBER_TYPES and " " not in view.value:
+        return view.value
+    return n3(view).replace("\t", "\\t")
 
-    return term.datatype in (XSD.integer, XSD.decimal) and " " not in str(term)
+
+def n3(view: TermView) -> str:
+    """A term in N3/Turtle syntax, written as rdflib's `.n3()` writes it."""
+    if view.kind == "uri":
+        return f"<{view.value}>"
+    if view.kind == "bnode":
+        return f"_:{view.value}"
+    quoted = _quote_like_rdflib(view.value)
+    if view.language:
+        return f"{quoted}@{view.language}"
+    if view.datatype:
+        return f"{quoted}^^<{view.datatype}>"
+    return quoted
+
+
+def _quote_like_rdflib(text: str) -> str:
+    """rdflib's Literal._quote_encode: long quotes when the text has a line break."""
+    if "\n" in text:
+        encoded = text.replace("\\", "\\\\")
+        if '"""' in text:
+            encoded = encoded.replace('"""', '\\"\\"\\"')
+        if encoded[-1] == '"' and encoded[-2] != "\\":
+            encoded = encoded[:-1] + "\\" + '"'
+        return '"""' + encoded.replace("\r", "\\r") + '"""'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r") + '"'
 
 
 # --------------------------------------------------------------------------
@@ -115,23 +134,22 @@ def _is_plain_number(term) -> bool:
 
 def display_value(term) -> str:
     """A term as a person reads it: CURIEs for our IRIs, literals without quotes."""
-    from rdflib import BNode, Literal
-
     from coprod_kg.namespaces import compact_iri
 
-    if term is None:
+    view = term_view(term)
+    if view is None:
         return ""
-    if isinstance(term, Literal):
-        return " ".join(str(term).split())
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return compact_iri(str(term))
+    if view.kind == "literal":
+        return " ".join(view.value.split())
+    if view.kind == "bnode":
+        return f"_:{view.value}"
+    return compact_iri(view.value)
 
 
 def to_table(result: QueryResult, width: int = 80) -> str:
     """An aligned table no wider than `width`; long cells wrap, then end with a marker."""
     headers = list(result.variables)
-    cells = [[display_value(term) for term in row] for row in result.rows]
+    cells = [[display_value(term) for term in row] for row in result.terms]
     if not headers:
         return "(no columns)\n"
     widths = fit_widths(headers, cells, width)

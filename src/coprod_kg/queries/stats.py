@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coprod_kg.graph.results import term_value
 from coprod_kg.namespaces import ONTOLOGY, compact_iri
 
 INSTANCES_PER_CLASS = f"""
@@ -46,13 +47,15 @@ class GraphStats:
 
 def compute_stats(store) -> GraphStats:
     """Counts from any store with `.query()` (memory, Oxigraph or a remote endpoint)."""
-    triples = int(store.query(TRIPLES).rows[0][0])
+    triples = int(term_value(store.query(TRIPLES).terms[0][0]))
     per_class = {
-        compact_iri(str(row[0])): int(row[1]) for row in store.query(INSTANCES_PER_CLASS).rows
+        compact_iri(term_value(row[0])): int(term_value(row[1]))
+        for row in store.query(INSTANCES_PER_CLASS).terms
     }
     per_category = {
-        str(row[1]) if row[1] is not None else compact_iri(str(row[0])): int(row[2])
-        for row in store.query(OUTCOMES_PER_CATEGORY).rows
+        term_value(row[1]) if row[1] is not None else compact_iri(term_value(row[0])):
+        int(term_value(row[2]))
+        for row in store.query(OUTCOMES_PER_CATEGORY).terms
     }
     return GraphStats(triples, per_class, per_category)
 
