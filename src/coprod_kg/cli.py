@@ -7,13 +7,14 @@ are imported inside the commands so that `coprod-kg --help` stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from coprod_kg import __version__
-from coprod_kg.errors import CoprodError
+from coprod_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, CoprodError
 from coprod_kg.settings import Settings
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -27,14 +28,16 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"coprod-kg: error: {self.format_message()}", err=True)
+        from coprod_kg.text import printable
+
+        click.echo(f"coprod-kg: error: {printable(self.format_message())}", err=True)
 
 
 def _usage_error(error: click.UsageError) -> CliError:
     """Click's usage errors (bad option value, unknown command) as the same one line."""
     where = error.ctx.command_path if error.ctx is not None else "coprod-kg"
-    return CliError(f"{error.format_message().rstrip('.')} (see `{where} --help`)",
-                    error.exit_code)
+    message = " ".join(error.format_message().split()).rstrip(".")  # one line
+    return CliError(f"{message} (see `{where} --help`)", error.exit_code)
 
 
 def _positive_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -53,12 +56,16 @@ class CoprodGroup(click.Group):
             raise
         except click.UsageError as error:  # a bad global option
             raise _usage_error(error) from None
+        except KeyboardInterrupt:
+            raise CliError("interrupted", EXIT_INTERRUPTED) from None
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except CoprodError as error:
             raise CliError(str(error), error.exit_code) from None
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            raise CliError("interrupted", EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # the reader went away (`coprod-kg queries | head -1`): not a failure; click
             # would exit 1, which here means "does not conform"
@@ -70,6 +77,52 @@ class CoprodGroup(click.Group):
             raise
         except click.UsageError as error:  # a bad command name, option or argument
             raise _usage_error(error) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit):
+            raise
+        except Exception as error:  # a bug, or a fault nobody foresaw: one line, exit 2
+            if ctx.obj is not None and ctx.obj.debug:
+                raise
+            raise CliError(_unexpected(error), EXIT_ERROR) from None
+
+
+def _unexpected(error: BaseException) -> str:
+    """One line for an error no code path expected (the traceback with --debug)."""
+    if isinstance(error, OSError) and error.strerror and _is_stdout_error(error):
+        _silence_stdout()
+        return f"cannot write the output: {error.strerror}"
+    if isinstance(error, MemoryError):
+        return "out of memory"
+    if isinstance(error, RecursionError):
+        return "the input is nested too deeply"
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return (f"unexpected error: {type(error).__name__}{': ' + detail if detail else ''} "
+            "(run with --debug for the traceback)")
+
+
+def _is_stdout_error(error: OSError) -> bool:
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
+
+
+def _interrupt_on_termination() -> None:
+    """SIGTERM and SIGHUP (the terminal closed) stop a command as Ctrl-C does, so that its
+    clean-up (temporary files, a staging graph, a server) runs and it exits 130."""
+    import signal
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
+def _silence_stdout() -> None:
+    """Later flushes of stdout (at exit) go to /dev/null instead of a second error."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 @click.group(cls=CoprodGroup, context_settings=CONTEXT_SETTINGS)
@@ -103,13 +156,15 @@ class CoprodGroup(click.Group):
     default=30.0,
     show_default=True,
     callback=_positive_seconds,
-    help="Seconds to wait for a server.",
+    help="Seconds a query may take (embedded or on a server), and a request to a server "
+         "in all.",
 )
 @click.option(
     "--allow-federation",
     is_flag=True,
     help="Let queries use SERVICE and LOAD (refused by default: they reach other hosts).",
 )
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected error.")
 @click.pass_context
 def cli(
     ctx: click.Context,
@@ -120,6 +175,7 @@ def cli(
     gsp_endpoint,
     timeout,
     allow_federation,
+    debug,
 ) -> None:
     """coprod-kg: query, validate and publish the evidence base for co-production."""
     ctx.obj = Settings(
@@ -130,6 +186,7 @@ def cli(
         gsp_endpoint=gsp_endpoint,
         timeout=timeout,
         allow_federation=allow_federation,
+        debug=debug,
     )
 
 
@@ -144,7 +201,11 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and of `python -m coprod_kg`."""
+    _interrupt_on_termination()
     try:
         cli.main(args=argv, prog_name="coprod-kg")
     except BrokenPipeError:
         sys.exit(0)
+    except KeyboardInterrupt:  # before or after a command ran
+        click.echo("coprod-kg: error: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)

@@ -3,12 +3,15 @@
 Exit codes (documented in the README):
   0  success (for validate: the graph conforms; warnings allowed)
   1  the graph does not conform, or a check found broken links
-  2  an error: bad input, unknown query, missing parameter, unreachable endpoint
+  2  an error: bad input, unknown query, missing parameter, unreachable endpoint,
+     a limit reached (--timeout, query size), or an unexpected error (--debug: traceback)
+  130  interrupted (Ctrl-C)
 """
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 class CoprodError(Exception):

@@ -15,4 +15,5 @@ class Settings:
     gsp_endpoint: str | None = None
     timeout: float = 30.0
     allow_federation: bool = False
+    debug: bool = False
     extra: dict = field(default_factory=dict)

@@ -1,4 +1,5 @@
-"""Text normalisation for comparing quotes with the review's extracted text."""
+"""Text helpers: normalising quotes for comparison with the review's extracted text, and
+making text from outside safe to print."""
 
 from __future__ import annotations
 
@@ -13,3 +14,12 @@ def normalise_quote(text: str) -> str:
     """Join words hyphenated across line breaks and collapse white space to single spaces."""
     return _WHITE_SPACE.sub(" ", _HYPHEN_AT_LINE_BREAK.sub("-", text)).strip()
 
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control characters (escape sequences that retitle the
+    window or move the cursor, bidirectional overrides) shown as `\\xNN` / `\\uNNNN`."""
+    return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)

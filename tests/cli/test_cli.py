@@ -255,7 +255,7 @@ def test_a_request_to_a_url_urllib_cannot_use_is_one_error():
     from coprod_kg.errors import EndpointError
     from coprod_kg.graph.remote import http_request
 
-    with pytest.raises(EndpointError, match="notaurl: request failed: unknown url type"):
+    with pytest.raises(EndpointError, match="notaurl: not an http\\(s\\) URL"):
         http_request("notaurl", timeout=1)
 
 

@@ -197,9 +197,9 @@ def test_serve_answers_queries_refuses_updates_and_stops_on_ctrl_c(served) -> No
     assert refused.value.code == 403
 
     os.kill(process.pid, signal.SIGINT)
-    assert process.wait(timeout=20) == 0
+    assert process.wait(timeout=20) == 130  # Ctrl-C is 130 everywhere (issue 12)
     stderr = process.stderr.read()
-    assert stderr.rstrip().endswith("stopped")
+    assert stderr.rstrip().endswith("stopped\ncoprod-kg: error: interrupted")
     folder = re.search(r"loading the graph into (\S+) \.\.\.", stderr).group(1)
     assert not Path(folder).exists()  # the temporary store is removed
     with pytest.raises(EndpointError, match="connection refused"):

@@ -318,11 +318,14 @@ def test_print_stylesheet_exists():
     assert "@media print" in css
 
 
-def test_rebuilding_replaces_an_earlier_site(site, runner):
-    (site / "stale.html").write_text("old", encoding="utf-8")
+def test_rebuilding_replaces_an_earlier_site_and_keeps_other_files(site, runner):
+    # only the files a build wrote are replaced (issue 12, I1): the user's stay
+    (site / "index.html").write_text("old", encoding="utf-8")
+    (site / "stale.html").write_text("mine", encoding="utf-8")
     result = runner.invoke(cli, ["site", "-o", str(site)])
     assert result.exit_code == 0, result.output
-    assert not (site / "stale.html").exists() and (site / "index.html").is_file()
+    assert (site / "stale.html").read_text(encoding="utf-8") == "mine"
+    assert (site / "index.html").read_text(encoding="utf-8") != "old"
 
 
 def test_refuses_a_folder_that_is_not_a_site(runner, tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,9 +57,21 @@ def template_from_text(text: str, path: Path, vocabulary: Vocabulary) -> Templat
     return template
 
 
+MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
+MAX_INTEGER_DIGITS = 18
+MAX_DECIMAL_CHARACTERS = 100
+MAX_SLUG_CHARACTERS = 100
+
+
 def _read_text(path: Path) -> str:
+    from coprod_kg.errors import SourceParseError
+    from coprod_kg.graph.source_checks import check_regular_file
+
     try:
+        check_regular_file(path, MAX_TEMPLATE_BYTES, "a template")
         return path.read_bytes().decode("utf-8")
+    except SourceParseError as error:
+        raise TemplateError([str(error)]) from None
     except FileNotFoundError:
         raise TemplateError([f"{path}: cannot be read: no such file"]) from None
     except IsADirectoryError:
@@ -130,6 +142,7 @@ def _read_node(mapping: Mapping, list_key: str, path: str, errors: Errors,
         elif spec.required:
             errors.add(line, where(spec.key), f"missing required field: {_lower(spec.doc)}")
     _check_percentages(node, errors)
+    _check_money(node, errors)
     return node
 
 
@@ -152,6 +165,10 @@ def _read_slug(mapping: Mapping, where: str, errors: Errors) -> str | None:
     if value is None or (isinstance(value, Scalar) and value.is_null):
         errors.add(mapping.line, where, "missing required field (the slug of its IRI, "
                    "lower-case letters, digits and hyphens, e.g. oxleas-complaints)")
+        return None
+    if isinstance(value, Scalar) and len(value.text) > MAX_SLUG_CHARACTERS:
+        errors.add(line, where, f"an id of {len(value.text)} characters is too long (at most "
+                   f"{MAX_SLUG_CHARACTERS}: it becomes a file name and an IRI)")
         return None
     if not isinstance(value, Scalar) or not t.SLUG.match(value.text):
         shown = value.text if isinstance(value, Scalar) else "a list or mapping"
@@ -215,6 +232,10 @@ def _check_value(spec: t.Field, scalar: Scalar, where: str, errors: Errors,
             errors.add(line, where,
                        f"{text!r} is not a whole number (expected e.g. {spec.example or 1})")
             return None
+        if len(text.strip().lstrip("+-")) > MAX_INTEGER_DIGITS:
+            errors.add(line, where, f"a whole number of {len(text.strip())} digits is too "
+                       f"large (at most {MAX_INTEGER_DIGITS} digits)")
+            return None
         number = int(text)
         if (spec.minimum is not None and number < spec.minimum) or \
                 (spec.maximum is not None and number > spec.maximum):
@@ -223,6 +244,10 @@ def _check_value(spec: t.Field, scalar: Scalar, where: str, errors: Errors,
             return None
         return str(number)
     if kind == "decimal":
+        if len(text.strip()) > MAX_DECIMAL_CHARACTERS:
+            errors.add(line, where, f"a number of {len(text.strip())} characters is too long "
+                       f"(at most {MAX_DECIMAL_CHARACTERS})")
+            return None
         canonical = canonical_decimal(text.strip())
         if canonical is None:
             errors.add(line, where, f"{text!r} is not a number (expected a decimal such as "
@@ -282,6 +307,18 @@ def _check_percentages(node: Node, errors: Errors) -> None:
                            "when the unit is percent)")
 
 
+def _check_money(node: Node, errors: Errors) -> None:
+    """A sum of money is a magnitude: a saving or a cost says so with its direction."""
+    if node.values.get("unit") != ["GBP"]:
+        return
+    for key in PERCENT_FIELDS:
+        for text in node.values.get(key, []):
+            if Decimal(text) < 0:
+                errors.add(node.lines[key], node.field_path(key),
+                           f"{text} is a negative sum of money (give the magnitude; "
+                           "the direction says whether it is a saving or a cost)")
+
+
 def _check_ids_unique(template: Template, errors: Errors) -> None:
     seen: dict[str, str] = {}
     for node in template.all_nodes():
@@ -304,12 +341,26 @@ def canonical_decimal(text: str) -> str | None:
         return None
     if number == 0:
         return "0.0"
-    plain = format(number.normalize(), "f")
+    with localcontext() as exact:  # the default 28 digits would round 1.000...0001
+        exact.prec = len(text) + 2
+        plain = format(number.normalize(), "f")
     return plain if "." in plain else plain + ".0"
 
 
 def date_datatype(text: str) -> str | None:
+    """The XSD datatype of a date written YYYY, YYYY-MM or YYYY-MM-DD; None when it is not
+    one, or is no day of the calendar (2023-02-30)."""
+    import datetime
+
     for pattern, datatype in t.DATE_FORMS:
         if pattern.match(text):
+            parts = text.lstrip("-").split("-")
+            try:
+                if len(parts) >= 2 and not 1 <= int(parts[1]) <= 12:
+                    return None
+                if len(parts) == 3:
+                    datetime.date(int(parts[0]), int(parts[1]), int(parts[2][:2]))
+            except ValueError:
+                return None
             return datatype
     return None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,6 +57,29 @@ def import_templates(paths: list[Path], data_dir: Path | None = None, *,
     data_dir = data_dir or sources.data_dir()
     if not data_dir.is_dir():
         raise InputError(f"{data_dir}: no such data folder")
+    with exclusive_lock(data_dir):
+        return _import_locked(paths, data_dir, replace=replace, check_shapes=check_shapes)
+
+
+@contextmanager
+def exclusive_lock(folder: Path) -> Iterator[None]:
+    """An exclusive flock on the data folder itself (no lock file to leave behind): two
+    imports into one folder run one after the other, the second seeing the first's files."""
+    import fcntl
+
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as error:
+        raise InputError(f"{folder}: cannot open the data folder: {error.strerror}") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _import_locked(paths: list[Path], data_dir: Path, *, replace: bool,
+                   check_shapes: bool) -> ImportResult:
     base_files = sources.turtle_files(data_dir)
     base_graph, subject_files = _load_base(base_files)
     vocabulary = vocabulary_of(base_graph, subject_files)
@@ -251,7 +276,9 @@ def run_validation(graph: Graph):
 
 
 def _write(plans: list[_Planned]) -> ImportResult:
-    """Write every file to a temporary name first, then rename them all into place."""
+    """Write every file to a temporary name first, check that both rdflib and Oxigraph (the
+    default store) read it, then rename them all into place (a replaced file keeps its
+    mode). Whatever happens before the renames, Ctrl-C included, no temporary file stays."""
     staged: list[tuple[Path, Path]] = []
     try:
         for plan in plans:
@@ -262,11 +289,15 @@ def _write(plans: list[_Planned]) -> ImportResult:
             staged.append((Path(temporary), plan.target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(plan.turtle)
-            os.chmod(temporary, 0o644)
-    except OSError as error:
+            mode = plan.target.stat().st_mode & 0o7777 if plan.target.is_file() else 0o644
+            os.chmod(temporary, mode)
+            _check_readable_by_every_store(Path(temporary), plan)
+    except BaseException as error:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
-        raise InputError(f"{plan.target}: cannot write: {error.strerror}") from None
+        if isinstance(error, OSError):
+            raise InputError(f"{plan.target}: cannot write: {error.strerror}") from None
+        raise
     for temporary, target in staged:
         os.replace(temporary, target)
     removed = []
@@ -275,3 +306,24 @@ def _write(plans: list[_Planned]) -> ImportResult:
             plan.replaces.unlink()
             removed.append(plan.replaces)
     return ImportResult([plan.target for plan in plans], removed, [])
+
+
+def _check_readable_by_every_store(path: Path, plan: _Planned) -> None:
+    """rdflib accepts text Oxigraph refuses (a lone surrogate `\\ud800`): written anyway,
+    every later command would fail on the default store. Read the bytes with both."""
+    import pyoxigraph
+    from rdflib import Graph
+
+    where = f"{plan.template.path}:{plan.template.case.line}"
+    try:
+        Graph().parse(path, format="turtle")
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):
+            pass
+    except (SyntaxError, ValueError, OSError) as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise InputError(f"{where}: the Turtle written for this template cannot be read by "
+                         f"every store ({detail or type(error).__name__}); check its text "
+                         "for invalid characters") from None
+    except Exception as error:  # noqa: BLE001 - rdflib's parsers raise their own types
+        raise InputError(f"{where}: the Turtle written for this template cannot be read by "
+                         f"rdflib ({type(error).__name__})") from None

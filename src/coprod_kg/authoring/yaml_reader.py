@@ -40,7 +40,9 @@ def read_tree(text: str, path: Path) -> Mapping | None:
     """
     import yaml
 
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    from coprod_kg.graph.safe_yaml import safe_loader
+
+    node = yaml.compose(text, Loader=safe_loader())  # alias and depth limits
     if node is None:
         return None
     return _tree(node)

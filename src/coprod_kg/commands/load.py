@@ -44,5 +44,8 @@ def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint) -> No
     local = open_store(replace(settings, endpoint=None))
     outcome = publish_store(local, endpoints, graph=graph, timeout=settings.timeout,
                             credentials=credentials_from_environment())
+    if outcome.stale_removed:
+        click.echo(f"coprod-kg: warning: removed {outcome.stale_removed} stale staging "
+                   "graph(s) of an earlier, interrupted load", err=True)
     where = f"<{outcome.graph}>" if outcome.graph else "the default graph"
     click.echo(f"loaded {outcome.triples} triples into {where} at {outcome.endpoint}")

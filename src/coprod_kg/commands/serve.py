@@ -23,6 +23,10 @@ def serve_command(settings, host: str, port: int, query_timeout: float) -> None:
     server.check_host(host)
 
     def on_ready(url: str, count: int) -> None:
+        if not server.is_loopback(host):
+            click.echo(f"coprod-kg: warning: --host {host}: the endpoint is reachable from "
+                       "other machines on the network (use 127.0.0.1 to keep it local)",
+                       err=True)
         click.echo(url)
         click.echo(f"serving {count} triples read-only at {url}; press Ctrl-C to stop", err=True)
 

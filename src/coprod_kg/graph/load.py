@@ -19,11 +19,17 @@ def parse_file(graph, path: Path) -> None:
         raise SourceParseError(
             f"{path}: not an RDF file (expected one of {sorted(sources.RDF_SUFFIXES)})"
         )
+    from coprod_kg.graph.source_checks import check_source_file, no_remote_contexts
+
     try:
         with file_access_errors(path):
-            graph.parse(path, format=fmt)
+            check_source_file(path)
+            with no_remote_contexts():
+                graph.parse(path, format=fmt)
     except SourceParseError:
         raise
+    except RecursionError:
+        raise SourceParseError(f"{path}: nested too deeply to parse") from None
     except BadSyntax as error:
         line, column = _position_of(error)
         raise SourceParseError(

@@ -9,8 +9,12 @@ What happens, and why the old content survives a failure:
    target graph: a single update request, which the server runs as one transaction;
 4. the triple count of the target is checked again.
 
-Until step 3 the target is untouched; if anything fails before it, the staging graph
-is dropped (best effort) and the error says the target was left as it was. Loading
+Until step 3 the target is untouched; if anything fails before it, or the load is
+interrupted (Ctrl-C, SIGTERM, SIGHUP) at any step, the staging graph is deleted (best
+effort, within CLEANUP_SECONDS) and the error says the target was left as it was. A
+staging graph that survived anyway (the machine died) is removed by the next load,
+which first deletes every `urn:coprod-kg:staging:` graph it finds (loads into one
+server are not meant to run at the same time). Loading
 twice leaves the same store: the target is replaced, never appended to, and the
 staging graph is consumed by MOVE.
 """
@@ -25,6 +29,8 @@ from dataclasses import dataclass
 from coprod_kg.errors import EndpointError, InputError
 from coprod_kg.graph.remote import NTRIPLES, Endpoints, RemoteStore, TransientError, http_request
 
+STAGING_PREFIX = "urn:coprod-kg:staging:"
+CLEANUP_SECONDS = 5.0
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^<>\"{}|^`\\\x00-\x20]+$")
 
 
@@ -33,6 +39,7 @@ class PublishOutcome:
     endpoint: str
     graph: str | None  # None: the default graph
     triples: int
+    stale_removed: int = 0  # staging graphs of earlier, interrupted loads
 
 
 def check_graph_iri(iri: str | None) -> str | None:
@@ -49,30 +56,53 @@ def publish(ntriples: bytes, expected: int, endpoints: Endpoints, *, graph: str 
         if not url:
             raise InputError(f"cannot guess {name} from {endpoints.query}: give it explicitly")
     reader = RemoteStore(endpoints, timeout=timeout, credentials=credentials)
-    staging = f"urn:coprod-kg:staging:{uuid.uuid4()}"
+    stale = remove_stale_staging_graphs(reader, endpoints.gsp, timeout, credentials)
+    staging = f"{STAGING_PREFIX}{uuid.uuid4()}"
+    moving = False
     try:
         _put_graph(endpoints.gsp, staging, ntriples, timeout, credentials)
         staged = count_triples(reader, staging)
         if staged != expected:
             raise EndpointError(f"{endpoints.gsp}: the staging graph holds {staged} triples, "
                                 f"expected {expected}")
-    except EndpointError as error:
-        _drop_quietly(endpoints.update, staging, timeout, credentials)
-        raise EndpointError(f"{error}; the target graph was left unchanged") from None
-    target = f"<{graph}>" if graph else "DEFAULT"
-    try:
+        target = f"<{graph}>" if graph else "DEFAULT"
+        moving = True
         _update(endpoints.update, f"MOVE GRAPH <{staging}> TO {target}", timeout, credentials)
-    except EndpointError as error:
+    except BaseException as error:
         # the update endpoint may be the faulty one: remove the staging graph through the
-        # Graph Store endpoint, which has just worked, so no stray copy stays on the server
-        if _delete_quietly(endpoints.gsp, staging, timeout, credentials):
-            raise EndpointError(f"{error}; the staging graph was removed") from None
-        raise EndpointError(f"{error}; drop the staging graph <{staging}>") from None
+        # Graph Store endpoint first, and the update endpoint as a fallback (after a MOVE
+        # that did happen, there is nothing left to remove: both are harmless)
+        removed = _delete_quietly(endpoints.gsp, staging, credentials) or \
+            _drop_quietly(endpoints.update, staging, credentials)
+        if not isinstance(error, EndpointError):
+            raise  # Ctrl-C and the like: the CLI says "interrupted" (exit 130)
+        if not moving:
+            note = "" if removed else f"; drop the staging graph <{staging}>"
+            raise EndpointError(f"{error}; the target graph was left unchanged{note}") from None
+        note = "the staging graph was removed" if removed else \
+            f"drop the staging graph <{staging}>"
+        raise EndpointError(f"{error}; {note}") from None
     loaded = count_triples(reader, graph)
     if loaded != expected:
         raise EndpointError(f"{endpoints.query}: the target graph holds {loaded} triples after "
                             f"the load, expected {expected}")
-    return PublishOutcome(endpoints.query, graph, loaded)
+    return PublishOutcome(endpoints.query, graph, loaded, stale)
+
+
+def remove_stale_staging_graphs(reader: RemoteStore, gsp: str, timeout: float,
+                                credentials: tuple[str, str] | None) -> int:
+    """Delete the staging graphs earlier loads left behind; how many there were."""
+    result = reader.query(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{STAGING_PREFIX}")) }}')
+    stale = [str(row[0]) for row in result.rows if row and row[0] is not None]
+    for graph in stale:
+        try:
+            http_request(_graph_url(gsp, graph), method="DELETE", timeout=timeout,
+                         credentials=credentials)
+        except TransientError as error:
+            raise EndpointError(str(error)) from None
+    return len(stale)
 
 
 def count_triples(store: RemoteStore, graph: str | None) -> int:
@@ -110,21 +140,24 @@ def _update(update_url: str, text: str, timeout: float,
         raise EndpointError(str(error)) from None
 
 
-def _drop_quietly(update_url: str, graph: str, timeout: float,
-                  credentials: tuple[str, str] | None) -> None:
+def _drop_quietly(update_url: str, graph: str,
+                  credentials: tuple[str, str] | None) -> bool:
     try:
-        _update(update_url, f"DROP SILENT GRAPH <{graph}>", timeout, credentials)
-    except EndpointError:
-        pass  # the server is unreachable or refuses: nothing was moved into the target
+        _update(update_url, f"DROP SILENT GRAPH <{graph}>", CLEANUP_SECONDS, credentials)
+    except (EndpointError, KeyboardInterrupt):
+        return False  # unreachable, refused or given up: nothing was moved into the target
+    return True
 
 
-def _delete_quietly(gsp: str, graph: str, timeout: float,
-                    credentials: tuple[str, str] | None) -> bool:
-    """DELETE a graph through the Graph Store Protocol; whether the server did it."""
+def _delete_quietly(gsp: str, graph: str, credentials: tuple[str, str] | None) -> bool:
+    """DELETE a graph through the Graph Store Protocol; whether the server did it (404:
+    there was no such graph, e.g. after a MOVE that happened)."""
     try:
-        http_request(_graph_url(gsp, graph), method="DELETE", timeout=timeout,
+        http_request(_graph_url(gsp, graph), method="DELETE", timeout=CLEANUP_SECONDS,
                      credentials=credentials)
-    except (TransientError, EndpointError):
+    except EndpointError as error:
+        return "HTTP 404" in str(error)
+    except (TransientError, KeyboardInterrupt):
         return False
     return True
 

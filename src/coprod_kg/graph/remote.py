@@ -1,10 +1,13 @@
-"""Any SPARQL 1.1 Protocol server as a store (`--endpoint URL`), through SPARQLWrapper.
+"""Any SPARQL 1.1 Protocol server as a store (`--endpoint URL`).
 
-- `--timeout` seconds per request; HTTP basic credentials from the environment
-  variables COPROD_KG_ENDPOINT_USER and COPROD_KG_ENDPOINT_PASSWORD (never from the
-  command line, where other users of the machine could read them).
+- `--timeout` seconds for the whole of each request (graph.http: a total deadline, a
+  size cap, redirects only within the endpoint's origin); HTTP basic credentials from
+  the environment variables COPROD_KG_ENDPOINT_USER and COPROD_KG_ENDPOINT_PASSWORD
+  (never from the command line, where other users of the machine could read them).
 - Read-only requests are retried a bounded number of times with exponential backoff
-  on connection failures, timeouts, HTTP 429 and 5xx; 4xx answers are not retried.
+  when the server could not have run them: connection refused, HTTP 429, 502 and 503.
+  A timeout, a 500 or a 504 is not retried: the query may still be running there, and
+  retrying would multiply it.
 - Every fault becomes an EndpointError: one line naming the endpoint (exit 2).
 - `--update-endpoint` and `--gsp-endpoint` default to the conventional siblings of the
   query URL (see `sibling_endpoints`).
@@ -15,16 +18,14 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from coprod_kg.errors import EndpointError, InputError
+from coprod_kg.graph import http
 from coprod_kg.graph.guard import check_read_only_query
 from coprod_kg.graph.results import XSD_DECIMAL, QueryResult, canonical_decimal
 from coprod_kg.settings import Settings
@@ -33,7 +34,7 @@ USER_VARIABLE = "COPROD_KG_ENDPOINT_USER"
 PASSWORD_VARIABLE = "COPROD_KG_ENDPOINT_PASSWORD"
 ATTEMPTS = 3  # read-only requests: the first try and two retries
 BACKOFF_SECONDS = 0.25  # doubled after each failed attempt
-RETRIED_STATUS = {429, 500, 502, 503, 504}
+RETRIED_STATUS = {429, 502, 503}
 SPARQL_RESULTS_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 
@@ -101,57 +102,34 @@ def with_retries(action: Callable[[], T], *, attempts: int = ATTEMPTS,
 
 def describe_http_error(url: str, status: int, body: bytes | str | None) -> str:
     """One line for an HTTP error answer: status, and the first line of the server's text."""
+    from coprod_kg.text import printable
+
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
-    first = text.strip().splitlines()[0][:200] if text.strip() else ""
+    first = printable(text.strip().splitlines()[0][:200]) if text.strip() else ""
     hint = ""
     if status == 401:
         hint = f" (set {USER_VARIABLE} and {PASSWORD_VARIABLE} for HTTP basic authentication)"
     return f"{url}: HTTP {status}{': ' + first if first else ''}{hint}"
 
 
-def classify_network_error(url: str, error: BaseException, timeout: float) -> Exception:
-    """A TransientError (worth retrying) or EndpointError (not) for a failed request."""
-    if isinstance(error, urllib.error.HTTPError):
-        message = describe_http_error(url, error.code, _read_quietly(error))
-        return TransientError(message) if error.code in RETRIED_STATUS else EndpointError(message)
-    if isinstance(error, (TimeoutError, socket.timeout)):
-        return TransientError(f"{url}: no answer within {timeout:g} s (--timeout)")
-    if isinstance(error, urllib.error.URLError):
-        reason = error.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            return TransientError(f"{url}: no answer within {timeout:g} s (--timeout)")
-        if isinstance(reason, ConnectionRefusedError):
-            return TransientError(f"{url}: connection refused (is the server running?)")
-        return TransientError(f"{url}: cannot connect: {reason}")
-    if isinstance(error, (ConnectionError, OSError)):
-        return TransientError(f"{url}: connection failed: {error}")
-    return EndpointError(f"{url}: request failed: {error}")
-
-
-def _read_quietly(error: urllib.error.HTTPError) -> bytes:
-    try:
-        return error.read()
-    except Exception:  # the body of an error answer is only a hint
-        return b""
-
-
 def http_request(url: str, *, method: str = "GET", data: bytes | None = None,
                  headers: dict[str, str] | None = None, timeout: float,
                  credentials: tuple[str, str] | None = None) -> tuple[int, bytes, str]:
-    """One HTTP request (status, body, content type); faults raised as classified errors."""
+    """One HTTP request (status, body, content type) within `timeout` seconds in all; an
+    error answer raises EndpointError, or TransientError when a retry may help."""
     try:
-        request = urllib.request.Request(url, data=data, method=method)  # ValueError: bad URL
-        for name, value in {**(headers or {}), **basic_auth_header(credentials)}.items():
-            request.add_header(name, value)
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-            return response.status, body, response.headers.get("Content-Type", "")
-    except Exception as error:  # urllib raises many types; classify them all
-        raise classify_network_error(url, error, timeout) from None
+        answer = http.request(url, method=method, data=data, timeout=timeout,
+                              headers={**(headers or {}), **basic_auth_header(credentials)})
+    except http.HttpFailure as failure:
+        raise (TransientError if failure.transient else EndpointError)(str(failure)) from None
+    if answer.status >= 400:
+        message = describe_http_error(url, answer.status, answer.body or answer.reason)
+        raise (TransientError if answer.status in RETRIED_STATUS else EndpointError)(message)
+    return answer.status, answer.body, answer.content_type
 
 
 class RemoteStore:
-    """A SPARQL 1.1 Protocol server; queries go through SPARQLWrapper."""
+    """A SPARQL 1.1 Protocol server (queries POSTed as a form, answers read within limits)."""
 
     engine = "remote"
 
@@ -191,28 +169,12 @@ class RemoteStore:
         return self._rdflib_graph
 
     def _send(self, text: str, kind: str) -> tuple[bytes, str]:
-        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        wrapper = SPARQLWrapper(self.url)
-        wrapper.setMethod(POST)
-        wrapper.setRequestMethod(URLENCODED)
-        wrapper.setQuery(text)
-        # SPARQLWrapper guesses the form from the text and can mistake a query whose
-        # comments say "add" for an update; the guard has already classified it
-        wrapper.queryType = kind
-        wrapper.timeout = self.timeout  # setTimeout() truncates to whole seconds
         accept = SPARQL_RESULTS_JSON if kind in ("SELECT", "ASK") else NTRIPLES
-        wrapper.addCustomHttpHeader("Accept", accept)
-        if self.credentials:
-            wrapper.setCredentials(*self.credentials)
-        try:
-            response = wrapper.query().response
-            return response.read(), response.headers.get("Content-Type", "")
-        except SPARQLWrapperException as error:
-            raise _classify_wrapper_error(self.url, error) from None
-        except Exception as error:  # urllib's own errors pass through SPARQLWrapper
-            raise classify_network_error(self.url, error, self.timeout) from None
+        _, body, content_type = http_request(
+            self.url, method="POST", data=urllib.parse.urlencode({"query": text}).encode(),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=self.timeout, credentials=self.credentials)
+        return body, content_type
 
     def _parse_graph(self, body: bytes, content_type: str):
         from rdflib import Graph
@@ -227,33 +189,6 @@ class RemoteStore:
                 f"{self.url}: malformed RDF in the answer ({fmt}): {detail or type(error).__name__}"
             ) from None
         return graph
-
-
-def _classify_wrapper_error(url: str, error) -> Exception:
-    from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
-
-    status = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
-              "URITooLong": 414, "EndPointInternalError": 500}.get(type(error).__name__, 0)
-    detail = _response_of(error)
-    message = describe_http_error(url, status, detail) if status else f"{url}: {error}"
-    if isinstance(error, EndPointInternalError):
-        return TransientError(message)
-    return EndpointError(message)
-
-
-def _response_of(error) -> bytes | str:
-    """The server's answer SPARQLWrapper embedded (as a bytes repr) in its message."""
-    import ast
-
-    text = str(error)
-    if "Response:\n" not in text:
-        return ""
-    raw = text.split("Response:\n", 1)[1]
-    try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        return raw
-    return value if isinstance(value, bytes | str) else raw
 
 
 def _rdf_format_of(content_type: str) -> str:
@@ -275,6 +210,8 @@ def parse_json_results(url: str, body: bytes) -> QueryResult:
         variables = list(document["head"]["vars"])
         rows = [tuple(_json_term(binding.get(name)) for name in variables)
                 for binding in document["results"]["bindings"]]
+    except RecursionError:
+        raise EndpointError(f"{url}: malformed SPARQL results: nested too deeply") from None
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise EndpointError(f"{url}: malformed SPARQL results: {type(error).__name__}: "
                             f"{str(error).splitlines()[0] if str(error) else ''}") from None

@@ -113,6 +113,7 @@ def write_atomically(content: str | bytes, target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(f"{target}: cannot write: folder {folder} does not exist")
+    mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o644
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
@@ -120,8 +121,10 @@ def write_atomically(content: str | bytes, target: Path) -> None:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)  # a replaced file keeps its mode (0600 stays 0600)
         os.replace(temporary, target)
-    except OSError as error:
+    except BaseException as error:  # Ctrl-C included: no hidden .tmp file stays behind
         Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"{target}: cannot write: {error.strerror}") from None
+        if isinstance(error, OSError):
+            raise InputError(f"{target}: cannot write: {error.strerror}") from None
+        raise

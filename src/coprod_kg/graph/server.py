@@ -1,13 +1,17 @@
 """Run the Oxigraph server (the binary of the pip package `oxigraph`) over the graph.
 
 `coprod-kg serve` loads the graph into a fresh on-disk store in a temporary folder
-and starts `oxigraph serve-read-only` on it: a SPARQL 1.1 endpoint that accepts no
-updates, with a query timeout (`--timeout-s`). The tests start the read-write
+and starts `oxigraph serve-read-only` on it, on a private loopback port, behind the
+guard proxy (graph.proxy) that listens where the user asked: a SPARQL 1.1 endpoint that
+accepts no updates and no SERVICE, with a query timeout that a watchdog enforces. The
+Oxigraph process dies with us (PR_SET_PDEATHSIG), and a small janitor process removes
+the store folder even if we are killed with SIGKILL. The tests start the read-write
 `oxigraph serve` through the same class (see tests/fixtures_oxigraph.py).
 """
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import shutil
 import signal
@@ -15,6 +19,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -85,7 +90,7 @@ class OxigraphServer:
         # its own session: a Ctrl-C in the terminal reaches us, and we stop it by PID
         self.process = subprocess.Popen(
             self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True,
+            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_die_with_parent,
         )
         self._wait_until_ready(ready_timeout)
         return self
@@ -120,6 +125,11 @@ class OxigraphServer:
         self.stop()
         raise EndpointError(f"{self.base_url}: the Oxigraph server did not answer within "
                             f"{ready_timeout:g} s")
+
+    def kill(self) -> None:
+        """SIGKILL now (a query past its time: Oxigraph cannot cancel it)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
 
     def wait(self) -> int:
         """Block until the server process ends; its exit code."""
@@ -166,28 +176,108 @@ def build_store_directory(source_paths: Iterable[Path] | None, location: Path) -
 
 def serve(source_paths: Iterable[Path] | None, *, host: str, port: int, query_timeout: float,
           on_ready: Callable[[str, int], None], log: Callable[[str], None]) -> None:
-    """Serve the graph read-only until Ctrl-C (or SIGTERM); the store folder is removed after."""
-    with tempfile.TemporaryDirectory(prefix="coprod-kg-serve-") as folder:
-        location = Path(folder) / "store"
-        server = OxigraphServer(location, host=host, port=port, read_only=True,
+    """Serve the graph read-only until Ctrl-C (or SIGTERM, SIGHUP); the store folder is
+    removed after, and KeyboardInterrupt re-raised (exit 130)."""
+    from coprod_kg.graph.proxy import GuardProxy
+
+    folder = Path(tempfile.mkdtemp(prefix="coprod-kg-serve-"))
+    janitor = _start_janitor(folder)
+    try:
+        location = folder / "store"
+        engine = OxigraphServer(location, host="127.0.0.1", read_only=True,
                                 query_timeout=query_timeout)
-        server._check_port_is_free()  # before the load, which takes seconds on a big graph
+        restart, ready = threading.Event(), threading.Event()
+
+        def overtime() -> None:
+            ready.clear()  # queries wait for the restarted engine
+            restart.set()
+            engine.kill()
+
+        def upstream() -> tuple[str, int]:
+            ready.wait(READY_TIMEOUT_SECONDS)
+            return "127.0.0.1", engine.port
+
+        try:  # listen before the load, which takes seconds on a big graph
+            proxy = GuardProxy(host, port, upstream, query_timeout=query_timeout,
+                               on_overtime=overtime)
+        except OSError as error:
+            where = f"http://{_url_host(host)}:{port}"
+            if error.errno == errno.EADDRINUSE:
+                raise EndpointError(f"{where}: the port is in use by another program") from None
+            raise EndpointError(f"{where}: cannot listen there: {error.strerror}") from None
         log(f"loading the graph into {location} ...")
         count = build_store_directory(source_paths, location)
-        previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        try:
-            server.start()
-            on_ready(server.query_url, count)
-            code = server.wait()
-            raise EndpointError(
-                f"{server.base_url}: the Oxigraph server stopped (exit code {code})"
-            )
-        except KeyboardInterrupt:
-            log("stopping the server ...")
-        finally:
-            server.stop()
-            signal.signal(signal.SIGTERM, previous)
+        _run(engine, proxy, (restart, ready), host, count, on_ready, log)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _stop_janitor(janitor)
+
+
+def _run(engine: OxigraphServer, proxy, events: tuple[threading.Event, threading.Event],
+         host: str, count: int, on_ready: Callable[[str, int], None],
+         log: Callable[[str], None]) -> None:
+    restart, ready = events
+    handled = (signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, _raise_keyboard_interrupt) for sig in handled}
+    try:
+        engine.start()
+        ready.set()
+        proxy.start()
+        on_ready(f"http://{_url_host(host)}:{proxy.port}/query", count)
+        while True:
+            code = engine.wait()
+            if not restart.is_set():
+                raise EndpointError(f"{engine.base_url}: the Oxigraph server stopped "
+                                    f"(exit code {code})")
+            restart.clear()  # the watchdog killed an over-time query: serve on
+            engine.port = free_port(engine.host)  # the old one may linger in TIME_WAIT
+            engine.start()
+            ready.set()
+    except KeyboardInterrupt:
+        log("stopping the server ...")
+        raise
+    finally:
+        proxy.stop()
+        engine.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         log("stopped")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+_JANITOR = (
+    "import shutil, sys, time\n"
+    "sys.stdin.buffer.read()\n"  # returns when the serving process is gone, however it went
+    "time.sleep(0.5)\n"
+    "shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+)
+
+
+def _start_janitor(folder: Path) -> subprocess.Popen | None:
+    """A process that removes `folder` once our end of its stdin closes (even on SIGKILL)."""
+    try:
+        return subprocess.Popen([sys.executable, "-c", _JANITOR, str(folder)],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:
+        return None
+
+
+def _stop_janitor(janitor: subprocess.Popen | None) -> None:
+    if janitor is not None and janitor.stdin is not None:
+        janitor.stdin.close()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the parent dies (Linux; elsewhere a no-op)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 def _raise_keyboard_interrupt(signum, frame) -> None:
@@ -197,3 +287,14 @@ def _raise_keyboard_interrupt(signum, frame) -> None:
 def check_host(host: str) -> None:
     if not host or any(c.isspace() for c in host):
         raise InputError(f"--host {host!r}: expected a host name or IP address")
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

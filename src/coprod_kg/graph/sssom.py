@@ -156,11 +156,13 @@ def _leading_comments(lines: list[str]) -> list[str]:
 def _parse_metadata(path: Path, metadata_lines: list[str]) -> dict:
     import yaml
 
+    from coprod_kg.graph.safe_yaml import safe_loader
+
     if not metadata_lines:
         raise SourceParseError(f"{path}:1: no metadata block (expected '#curie_map:' and the "
                                "mapping set's metadata in '#' lines before the header)")
     try:
-        metadata = yaml.safe_load("\n".join(metadata_lines))
+        metadata = yaml.load("\n".join(metadata_lines), Loader=safe_loader())  # noqa: S506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ":1"

@@ -36,9 +36,11 @@ class MemoryStore:
 
     engine = "memory"
 
-    def __init__(self, graph, *, allow_federation: bool = False) -> None:
+    def __init__(self, graph, *, allow_federation: bool = False,
+                 timeout: float | None = None) -> None:
         self._graph = graph
         self.allow_federation = allow_federation
+        self.timeout = timeout  # seconds; None: no worker, no limit (library use)
 
     def graph(self):
         return self._graph
@@ -52,6 +54,9 @@ class MemoryStore:
 
     def query(self, text: str) -> QueryResult:
         check_read_only_query(text, allow_federation=self.allow_federation, engine=self.engine)
+        return _bounded(self, lambda: self._run(text))
+
+    def _run(self, text: str) -> QueryResult:
         try:
             result = self._graph.query(text)
             if result.type == "SELECT":  # rows are computed lazily: read them in the try
@@ -77,6 +82,7 @@ class OxigraphStore:
         self._graph_builder = graph_builder
         self._rdflib_graph = None
         self.allow_federation = allow_federation
+        self.timeout: float | None = None  # seconds; None: no worker, no limit (library use)
 
     @classmethod
     def from_files(cls, files: Iterable[Path], *, location: Path | None = None,
@@ -138,11 +144,14 @@ class OxigraphStore:
         return self._rdflib_graph
 
     def query(self, text: str) -> QueryResult:
-        import pyoxigraph
-
         kind = check_read_only_query(
             text, allow_federation=self.allow_federation, engine=self.engine
         )
+        return _bounded(self, lambda: self._run(text, kind))
+
+    def _run(self, text: str, kind: str) -> QueryResult:
+        import pyoxigraph
+
         try:
             answer = self._store.query(text)
             # solutions and triples are computed lazily (SERVICE, evaluation errors): read
@@ -158,6 +167,15 @@ class OxigraphStore:
             raise InputError(f"the query is not valid SPARQL: {first_line(error)}") from None
         except OSError as error:
             raise InputError(f"the query failed in Oxigraph: {first_line(error)}") from None
+
+
+def _bounded(store, action: Callable[[], QueryResult]) -> QueryResult:
+    """Run the query in a worker that --timeout and Ctrl-C can stop (see graph.worker)."""
+    if store.timeout is None:
+        return action()
+    from coprod_kg.graph.worker import run_bounded
+
+    return run_bounded(action, timeout=store.timeout, offline=not store.allow_federation)
 
 
 def _parse_with_rdflib(files: list[Path]):
@@ -205,9 +223,11 @@ def load_file_into_oxigraph(store, path: Path) -> None:
         _load_through_rdflib(store, path)
         return
     from coprod_kg.graph.load import file_access_errors
+    from coprod_kg.graph.source_checks import check_source_file
 
     try:
         with file_access_errors(path):
+            check_source_file(path)
             store.bulk_load(
                 path=str(path),
                 format=getattr(pyoxigraph.RdfFormat, format_name),
@@ -259,9 +279,12 @@ def open_store(settings: Settings):
     if settings.store == "memory":
         from coprod_kg.graph.load import load_graph
 
-        return MemoryStore(load_graph(settings.sources), allow_federation=settings.allow_federation)
+        return MemoryStore(load_graph(settings.sources), allow_federation=settings.allow_federation,
+                           timeout=settings.timeout)
     if settings.store == "oxigraph":
-        return load_oxigraph(settings.sources, allow_federation=settings.allow_federation)
+        store = load_oxigraph(settings.sources, allow_federation=settings.allow_federation)
+        store.timeout = settings.timeout
+        return store
     raise InputError(f"--store {settings.store!r}: expected memory or oxigraph")
 
 

@@ -141,13 +141,11 @@ def sparql_select(endpoint: str, query: str, timeout: float,
     as the protocol allows); the JSON result's bindings.
 
     Any failure to reach or understand the endpoint raises EndpointError (one line)."""
-    import http.client
     import json
-    import urllib.error
-    import urllib.request
     from urllib.parse import urlencode
 
     from coprod_kg import __version__
+    from coprod_kg.graph import http
 
     if not re.match(r"^https?://[^\s<>\"]+$", endpoint):
         raise InputError(f"--endpoint {endpoint!r}: expected an http(s) URL")
@@ -157,26 +155,27 @@ def sparql_select(endpoint: str, query: str, timeout: float,
     }
     encoded = urlencode({"query": query, **(parameters or {})})
     separator = "&" if "?" in endpoint else "?"
-    if len(endpoint) + len(encoded) < MAX_GET_URL:  # GET: cacheable, what public services prefer
-        request = urllib.request.Request(f"{endpoint}{separator}{encoded}", headers=headers)
-    else:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(endpoint, data=encoded.encode("utf-8"),
-                                         headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as error:
-        raise EndpointError(
-            f"SPARQL endpoint {endpoint} answered HTTP {error.code} {error.reason}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-        reason = getattr(error, "reason", error)
-        raise EndpointError(f"cannot reach SPARQL endpoint {endpoint}: {reason}") from None
-    except http.client.HTTPException as error:  # a broken HTTP answer: bad status, cut short
-        raise EndpointError(f"SPARQL endpoint {endpoint} answered with broken HTTP: "
-                            f"{type(error).__name__}") from None
+        if len(endpoint) + len(encoded) < MAX_GET_URL:  # GET: cacheable, what services prefer
+            answer = http.request(f"{endpoint}{separator}{encoded}", headers=headers,
+                                  timeout=timeout)
+        else:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            answer = http.request(endpoint, method="POST", data=encoded.encode("utf-8"),
+                                  headers=headers, timeout=timeout)
+    except http.HttpFailure as failure:
+        if failure.reason.startswith("broken HTTP answer"):
+            detail = failure.reason.removeprefix("broken HTTP answer (").rstrip(")")
+            raise EndpointError(f"SPARQL endpoint {endpoint} answered with broken HTTP: "
+                                f"{detail}") from None
+        raise EndpointError(f"cannot reach SPARQL endpoint {endpoint}: {failure.reason}") \
+            from None
+    if answer.status >= 400:
+        raise EndpointError(f"SPARQL endpoint {endpoint} answered HTTP {answer.status} "
+                            f"{answer.reason}")
+    body = answer.body
     try:
         return json.loads(body)["results"]["bindings"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise EndpointError(
             f"SPARQL endpoint {endpoint} did not answer with SPARQL JSON results") from None

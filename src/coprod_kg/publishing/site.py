@@ -321,13 +321,18 @@ def render_pages(content: SiteContent) -> dict[str, str]:
     page("references.html", "references.html")
     page("ontology.html", "ontology.html")
     page("queries/index.html", "queries.html")
-    return pages
+    from coprod_kg.publishing.site_output import live_links_only
+
+    return {path: live_links_only(text) for path, text in pages.items()}
 
 
 def build_site(store, folder: Path) -> SiteReport:
-    """Write the whole site into `folder` (created, or replaced if it holds an earlier site)."""
+    """Write the whole site into `folder` (created, or updated if it holds an earlier site:
+    only the files a build wrote are replaced or removed; `.git` and the user's files stay)."""
+    from coprod_kg.publishing.site_output import install, written_before
+
     folder = Path(folder)
-    _check_target(folder)
+    previous = _check_target(folder, written_before)
     content = collect(store)
     pages = render_pages(content)
     parent = folder.resolve().parent
@@ -338,24 +343,27 @@ def build_site(store, folder: Path) -> SiteReport:
         raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
     try:
         _write_site(staging, content, pages, store)
-        _swap_into_place(staging, folder.resolve())
+        install(staging, folder.resolve(), previous)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
         raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
-    except BaseException:
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     return SiteReport(folder, sorted(pages))
 
 
-def _check_target(folder: Path) -> None:
+def _check_target(folder: Path, written_before) -> list[str]:
+    """The files an earlier build wrote into `folder` (none for a new or empty folder)."""
     if folder.exists() and not folder.is_dir():
         raise InputError(f"-o {folder}: exists and is not a folder")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / MARKER).exists():
+    if not folder.is_dir() or not any(folder.iterdir()):
+        return []
+    previous = written_before(folder, MARKER)
+    if previous is None:
         raise InputError(
             f"-o {folder}: the folder is not empty and holds no earlier coprod-kg site; "
             "choose a new or empty folder"
         )
+    return previous
 
 
 def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], store) -> None:
@@ -384,18 +392,3 @@ def serialise_graph(graph, fmt: str) -> str:
     from coprod_kg.graph.serialise import serialise
 
     return serialise(graph, fmt)
-
-
-def _swap_into_place(staging: Path, folder: Path) -> None:
-    old = None
-    if folder.exists():
-        old = folder.with_name(f".{folder.name}.old-{staging.name.rsplit('.', 2)[-2]}")
-        folder.rename(old)
-    try:
-        staging.rename(folder)
-    except OSError:
-        if old is not None:
-            old.rename(folder)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

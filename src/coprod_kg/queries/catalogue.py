@@ -92,7 +92,11 @@ def load_catalogue(folder: Path | None = None) -> dict[str, StoredQuery]:
 
 def read_query(path: Path) -> StoredQuery:
     """Parse one .rq file: its `#+` header and its parameters."""
+    from coprod_kg.graph.guard import MAX_QUERY_CHARACTERS
+    from coprod_kg.graph.source_checks import check_regular_file
+
     try:
+        check_regular_file(path, 4 * MAX_QUERY_CHARACTERS, "a query file")
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not SPARQL
     except UnicodeDecodeError as error:
         raise InputError(
@@ -116,6 +120,8 @@ def parse_header(text: str, path: Path | str = "<query>") -> dict:
     """The YAML of the leading `#+` comment lines (an empty dict when there are none)."""
     import yaml
 
+    from coprod_kg.graph.safe_yaml import safe_loader
+
     lines = []
     for line in text.splitlines():
         if line.startswith("#+"):
@@ -125,11 +131,13 @@ def parse_header(text: str, path: Path | str = "<query>") -> dict:
     if not lines:
         return {}
     try:
-        header = yaml.safe_load("\n".join(lines))
+        header = yaml.load("\n".join(lines), Loader=safe_loader())  # noqa: S506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise InputError(f"{path}{where}: the #+ header is not valid YAML") from None
+        problem = getattr(error, "problem", None)
+        raise InputError(f"{path}{where}: the #+ header is not valid YAML"
+                         f"{': ' + problem if problem else ''}") from None
     if header is None:
         return {}
     if not isinstance(header, dict):
@@ -195,6 +203,9 @@ def parse_assignments(pairs: tuple[str, ...] | list[str]) -> dict[str, str]:
     return values
 
 
+MAX_NUMBER_CHARACTERS = 100
+
+
 def to_term(parameter: Parameter, value: str):
     """A validated RDF term (pyoxigraph's: no rdflib on the query path) for a parameter's
     value; invalid values raise InputError."""
@@ -209,6 +220,9 @@ def to_term(parameter: Parameter, value: str):
             return pyoxigraph.NamedNode(iri)
         except ValueError:
             raise InputError(f"{where}: {value!r} is not a valid IRI") from None
+    if parameter.type in ("decimal", "integer") and len(value.strip()) > MAX_NUMBER_CHARACTERS:
+        raise InputError(f"{where}: a number of {len(value.strip())} characters is too long "
+                         f"(at most {MAX_NUMBER_CHARACTERS})")
     if parameter.type == "decimal":
         if not DECIMAL.match(value.strip()):
             raise InputError(f"{where}: {value!r} is not a decimal number")
@@ -225,10 +239,18 @@ def to_term(parameter: Parameter, value: str):
     return pyoxigraph.Literal(value, language=parameter.type)
 
 
+# schemes of absolute IRIs written without `//` (anything else before a colon is a prefix)
+OPAQUE_SCHEMES = ("urn", "mailto", "tag", "info", "uuid", "isbn", "data")
+
+
 def _valid_iri(value: str, where: str) -> str:
-    from coprod_kg.namespaces import expand_curie
+    from coprod_kg.namespaces import PREFIXES, expand_curie
 
     iri = expand_curie(value.strip()) or value.strip()
+    prefix, colon, local = iri.partition(":")
+    if colon and not local.startswith("//") and prefix.lower() not in OPAQUE_SCHEMES:
+        raise InputError(f"{where}: unknown prefix {prefix!r} in {value!r} (known: "
+                         f"{', '.join(sorted(PREFIXES))}; or give a full http(s) IRI)")
     if not IRI_SCHEME.match(iri) or IRI_FORBIDDEN.search(iri):
         raise InputError(
             f"{where}: {value!r} is not an absolute IRI"
@@ -266,6 +288,7 @@ def values_block(terms: dict[str, object]) -> str:
     return f"VALUES ({variables}) {{ ({row}) }}"
 
 
+_ESCAPED_BACKSLASH_U = re.compile(r"\\\\([uU])")
 STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -283,6 +306,10 @@ def sparql_term(term) -> str:
             raise InputError(f"{view.value!r} cannot be written as an IRI")
         return f"<{view.value}>"
     text = "".join(STRING_ESCAPES.get(char, char) for char in view.value)
+    # rdflib expands \uXXXX over the whole query text before parsing: after an escaped
+    # backslash, write the `u` itself as \U00000075 (eight digits, so that hex digits after
+    # it stay text), which both engines read as a plain `u`
+    text = _ESCAPED_BACKSLASH_U.sub(lambda m: f"\\\\\\U{ord(m.group(1)):08X}", text)
     if view.language:
         return f'"{text}"@{view.language}'
     if view.datatype:

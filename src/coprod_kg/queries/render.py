@@ -133,17 +133,19 @@ def _quote_like_rdflib(text: str) -> str:
 
 
 def display_value(term) -> str:
-    """A term as a person reads it: CURIEs for our IRIs, literals without quotes."""
+    """A term as a person reads it: CURIEs for our IRIs, literals without quotes; control
+    characters (a server's escape sequences) shown escaped, never sent to the terminal."""
     from coprod_kg.namespaces import compact_iri
+    from coprod_kg.text import printable
 
     view = term_view(term)
     if view is None:
         return ""
     if view.kind == "literal":
-        return " ".join(view.value.split())
+        return printable(" ".join(view.value.split()))
     if view.kind == "bnode":
-        return f"_:{view.value}"
-    return compact_iri(view.value)
+        return printable(f"_:{view.value}")
+    return printable(compact_iri(view.value))
 
 
 def to_table(result: QueryResult, width: int = 80) -> str:
