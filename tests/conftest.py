@@ -4,6 +4,7 @@ with small edits: several developers extend this file."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,11 @@ from hypothesis import settings
 settings.register_profile("repeatable", derandomize=True, deadline=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+# A suite started in the background (`make test &`, nohup, some CI runners) inherits SIGINT as
+# ignored, and so would every CLI process the tests start: the Ctrl-C tests would then hang.
+# Tests play a user at a terminal, where Ctrl-C is delivered: restore it for the children.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
