@@ -199,7 +199,12 @@ def interrupt(process: subprocess.Popen, after_line_on_stderr: str | None = None
     if delay:
         time.sleep(delay)
     process.send_signal(sig)
-    out, err = process.communicate(timeout=CLI_TIMEOUT)
+    try:
+        out, err = process.communicate(timeout=CLI_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"the process ignored signal {sig} for {CLI_TIMEOUT} s", False)
     return Outcome(process.returncode, out, err)
 
 
