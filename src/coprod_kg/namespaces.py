@@ -40,6 +40,12 @@ PREFIXES: dict[str, str] = {
     "rel": INSTANCES + "evidence-relation/",
     "grade": INSTANCES + "evidence-grade/",
     "grading": INSTANCES + "grading/",
+    # the evaluation layer (data/evaluation-schemes.ttl)
+    "comparator": INSTANCES + "comparator/",
+    "measure": INSTANCES + "effect-measure/",
+    "item": INSTANCES + "reporting-item/",
+    "rob": INSTANCES + "risk-of-bias/",
+    "instrument": INSTANCES + "instrument/",
     # the SHACL shapes (shapes/)
     "cpsh": "https://w3id.org/coprod-kg/shapes#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -59,6 +65,8 @@ PREFIXES: dict[str, str] = {
     "time": "http://www.w3.org/2006/time#",
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "vann": "http://purl.org/vocab/vann/",
+    "vs": "http://www.w3.org/2003/06/sw-vocab-status/ns#",
     # Linking to external datasets (SSSOM curie_map, VoID): see coprod_kg.graph.datasets
     "void": "http://rdfs.org/ns/void#",
     "sssom": "https://w3id.org/sssom/",
@@ -67,6 +75,8 @@ PREFIXES: dict[str, str] = {
     "meshv": "http://id.nlm.nih.gov/mesh/vocab#",
     "wikidata": "http://www.wikidata.org/entity/",
     "schema": "http://schema.org/",
+    "cito": "http://purl.org/spar/cito/",
+    "OBI": "http://purl.obolibrary.org/obo/OBI_",
     "doi": "https://doi.org/",
     "pubmed": "https://pubmed.ncbi.nlm.nih.gov/",
     "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-from coprod_kg import sources
+from coprod_kg.graph import sources
 
 ONTOLOGY = URIRef("https://w3id.org/coprod-kg/ontology")
 MODULE = URIRef("https://w3id.org/coprod-kg/ontology/living-evidence")
@@ -127,6 +127,17 @@ def test_the_ontology_changelog_has_the_current_version():
     changelog = (sources.ontology_dir() / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.search(rf"^## {re.escape(version)} \(\d{{4}}-\d{{2}}-\d{{2}}\)$", changelog,
                      re.MULTILINE)
+
+
+def test_the_prior_version_is_kept_under_releases(documents):
+    releases = sources.ontology_dir() / "releases"
+    for iri, name in DOCUMENTS.items():
+        prior = str(documents[iri].value(iri, OWL.priorVersion))
+        version = prior.rsplit("/", 1)[-1]
+        released = Graph().parse(releases / version / "coprod.ttl")
+        assert (ONTOLOGY, OWL.versionIRI, URIRef(prior)) in released
+    loaded = sources.ontology_files()
+    assert loaded and not [p for p in loaded if releases in p.parents]
 
 
 def test_the_licence_files_exist(repo_root: Path):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, Graph, Literal, URIRef
 
-from coprod_kg import sources
+from coprod_kg.graph import sources
 
 owlready2 = pytest.importorskip("owlready2", reason="owlready2 is a test extra: make install")
 
@@ -88,21 +88,10 @@ def test_the_ontology_documents_use_only_owl2_datatypes():
         assert outside_the_datatype_map(graph) == [], iri
 
 
-def test_the_bundled_data_uses_only_owl2_datatypes(bundled_graph):
-    assert outside_the_datatype_map(bundled_graph) == []
-
-
 def test_the_ontology_imports_its_living_evidence_module():
     graphs = ontology_graphs()
     assert (URIRef(ONTOLOGY), OWL.imports, URIRef(MODULE)) in graphs[ONTOLOGY]
     assert (URIRef(MODULE), RDF.type, OWL.Ontology) in graphs[MODULE]
-
-
-def test_hermit_finds_the_ontology_and_data_consistent_with_no_unsatisfiable_class(tmp_path):
-    from coprod_kg.load import load_graph
-
-    data = load_graph(with_ontology=False)
-    assert hermit(data, tmp_path) == []
 
 
 # --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from coprod_kg import sources
+from coprod_kg.graph import sources
 
 TERMS = sources.ontology_dir() / "mappings" / "terms.sssom.tsv"
 SOURCE_FILES = {

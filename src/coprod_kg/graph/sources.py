@@ -41,8 +41,13 @@ def turtle_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
 
 
+RELEASES = "releases"  # ontology/releases/<version>/: earlier versions, kept, not loaded
+
+
 def ontology_files() -> list[Path]:
-    return turtle_files(ontology_dir())
+    """The current ontology documents (not the released earlier versions)."""
+    releases = ontology_dir() / RELEASES
+    return [p for p in turtle_files(ontology_dir()) if releases not in p.parents]
 
 
 def data_files() -> list[Path]:
