@@ -131,7 +131,7 @@ def test_the_ontology_changelog_has_the_current_version():
 
 def test_the_prior_version_is_kept_under_releases(documents):
     releases = sources.ontology_dir() / "releases"
-    for iri, name in DOCUMENTS.items():
+    for iri in DOCUMENTS:
         prior = str(documents[iri].value(iri, OWL.priorVersion))
         version = prior.rsplit("/", 1)[-1]
         released = Graph().parse(releases / version / "coprod.ttl")
