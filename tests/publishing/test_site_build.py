@@ -108,7 +108,22 @@ def test_every_page_is_written(site, bundled_graph):
         *(f"case-studies/{slug(cs)}.html" for (cs,) in case_studies),
         *(f"principles/{slug(p)}.html" for (p,) in principles),
     }
-    assert {str(p.relative_to(site)) for p in site.rglob("*.html")} == expected
+    written = {str(p.relative_to(site)) for p in site.rglob("*.html")}
+    at_iri_paths = ("id/", "mappings/", "ontology/")  # resources at their IRI paths
+    assert {p for p in written if not p.startswith(at_iri_paths)} == expected
+    resources = select(bundled_graph, """SELECT DISTINCT ?r WHERE {
+        ?r a ?kind . VALUES ?kind { cpo:CaseStudy cpo:QuantifiedOutcome cpo:QualitativeOutcome
+            cpo:ExpectedOutcome cpo:Principle bibo:AcademicArticle bibo:Report bibo:Webpage
+            cpo:LearningPoint cpo:LaterEvidence cpo:PrincipleAlignment }
+        FILTER(STRSTARTS(STR(?r), "https://w3id.org/coprod-kg/id/")) }""")
+    assert len(resources) > 80
+    for (resource,) in resources:
+        path = str(resource)[len("https://w3id.org/coprod-kg/"):]
+        for suffix in (".html", ".ttl", ".jsonld", ".nt"):
+            assert (site / (path + suffix)).is_file(), path + suffix
+    for name in ("ontology.ttl", "ontology/0.2.0.ttl", "ontology/0.1.0.ttl",
+                 "ontology/living-evidence.ttl", "context.jsonld", ".htaccess"):
+        assert (site / name).is_file(), name
     for name in ("assets/site.css", "assets/gapmap.js", "gap-map.svg", MARKER,
                  "downloads/coprod-kg.ttl", "downloads/coprod-kg.jsonld"):
         assert (site / name).is_file(), name

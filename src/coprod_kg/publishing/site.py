@@ -29,6 +29,7 @@ from coprod_kg.publishing.gapmap import (
     gap_map_svg,
     level_labels,
 )
+from coprod_kg.publishing.resources import Resource, rows_of, write_resources
 from coprod_kg.publishing.sitedata import (
     duration_text,
     figure_text,
@@ -219,13 +220,15 @@ def _ontology_terms(store) -> list[dict]:
     for term in terms:
         term["name"] = term["term"].rsplit("#", 1)[-1]
         term["kind_name"] = _kind_name(term["kind"])
-    order = {"class": 0, "object property": 1, "datatype property": 2}
+    order = {"class": 0, "object property": 1, "datatype property": 2,
+             "annotation property": 3, "datatype": 4}
     return sorted(terms, key=lambda t: (order.get(t["kind_name"], 3), t["name"].lower()))
 
 
 def _kind_name(kinds: list[str]) -> str:
     names = {"Class": "class", "ObjectProperty": "object property",
-             "DatatypeProperty": "datatype property"}
+             "DatatypeProperty": "datatype property", "AnnotationProperty": "annotation property",
+             "Datatype": "datatype"}
     for kind in kinds:
         name = names.get(kind.rsplit("#", 1)[-1])
         if name:
@@ -381,10 +384,33 @@ def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], stor
     graph = store.graph()
     for fmt, name in GRAPH_DOWNLOADS.items():
         (downloads / name).write_text(serialise_graph(graph, fmt), encoding="utf-8")
+    write_resources(graph, staging, _resource_renderer(content))
     (staging / MARKER).write_text(f"built by coprod-kg {__version__}\n", encoding="utf-8")
     for path in staging.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     staging.chmod(0o755)
+
+
+def _resource_renderer(content: SiteContent):
+    """The HTML page of a resource served at its IRI's path (publishing.resources)."""
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+    env = environment()
+    template = env.get_template("resource.html")
+
+    def render(resource: Resource, served: set[str]) -> str:
+        root = "../" * resource.path.count("/")
+        node = URIRef(resource.iri)
+        title = next((resource.graph.value(node, p) for p in (RDFS.label, SKOS.prefLabel,
+                      DCTERMS.title) if resource.graph.value(node, p) is not None), None)
+        return template.render(
+            **_common(content, root), page_path=resource.path + ".html", resource=resource,
+            rows=rows_of(resource, root, served), heading=str(title or compact_iri(resource.iri)),
+            name=resource.path.rsplit("/", 1)[-1],
+        )
+
+    return render
 
 
 def serialise_graph(graph, fmt: str) -> str:
