@@ -4,7 +4,7 @@
   byte-identical from run to run.
 - JSON-LD: compacted with the published context (`ontology/context.jsonld`, the
   same prefixes), embedded in the document so that it needs no network; nodes
-  sorted by `@id`, keys and values sorted.
+  sorted by `@id`, keys and values sorted, blank nodes canonically labelled.
 - N-Triples: blank nodes canonically relabelled, lines sorted.
 
 Files are written to a temporary file in the target folder and renamed.
@@ -61,9 +61,13 @@ def to_ntriples(graph) -> str:
 
 
 def to_jsonld(graph) -> str:
+    from rdflib.compare import to_canonical_graph
+
     from coprod_kg.namespaces import PREFIXES
 
-    raw = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    # blank nodes (the ontology's OWL axioms) get canonical labels: the same text every run
+    canonical = to_canonical_graph(graph)
+    raw = canonical.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
     document = json.loads(raw)
     nodes = document.get("@graph")
     if nodes is None:  # a single node is compacted without @graph
