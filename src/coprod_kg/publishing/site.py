@@ -404,11 +404,13 @@ def _resource_renderer(content: SiteContent):
         node = URIRef(resource.iri)
         title = next((resource.graph.value(node, p) for p in (RDFS.label, SKOS.prefLabel,
                       DCTERMS.title) if resource.graph.value(node, p) is not None), None)
-        return template.render(
+        from coprod_kg.publishing.site_output import live_links_only
+
+        return live_links_only(template.render(
             **_common(content, root), page_path=resource.path + ".html", resource=resource,
             rows=rows_of(resource, root, served), heading=str(title or compact_iri(resource.iri)),
             name=resource.path.rsplit("/", 1)[-1],
-        )
+        ))
 
     return render
 
