@@ -116,7 +116,7 @@ def test_queries_json_lists_every_stored_query(runner, repo_root):
     entry = listing[names.index("outcomes-by-reduction")]
     assert set(entry) >= {"name", "summary", "description", "parameters"}
     assert entry["parameters"] == [
-        {"name": "minPercent", "type": "decimal", "required": True, "default": "25"}
+        {"name": "minPercent", "type": "xsd_decimal", "required": True, "default": "25"}
     ]
 
 
@@ -125,7 +125,7 @@ def test_queries_table(runner):
     assert outcome.exit_code == 0
     assert "learning-points\n    The learning points of a given case study" in outcome.stdout
     assert "    -p caseStudy=<iri>  (default https://" in outcome.stdout
-    assert "    -p text=<string>  (required)" in outcome.stdout
+    assert "    -p text=<literal>  (required)" in outcome.stdout
 
 
 # --------------------------------------------------------------------------
@@ -212,7 +212,7 @@ def test_missing_parameter_names_it_and_its_type(runner, tmp_path):
 
 def test_mistyped_parameter_names_it_and_its_type(runner):
     outcome = runner.invoke(cli, ["query", "outcomes-by-reduction", "-p", "minPercent=a lot"])
-    assert_one_line_error(outcome, "parameter 'minPercent' (decimal)", "not a decimal")
+    assert_one_line_error(outcome, "parameter 'minPercent' (xsd:decimal)", "not a decimal")
 
 
 def test_unknown_parameter(runner):

@@ -394,12 +394,12 @@ def test_a_bad_mapping_file_in_a_source_folder_fails_the_command_in_one_line(run
 
 
 # --------------------------------------------------------------------------
-# SERVICE ?_endpoint_iri is bound as an IRI term
+# SERVICE ?_serviceEndpoint_iri is bound as an IRI term
 # --------------------------------------------------------------------------
 
 
 def test_service_endpoint_is_bound_as_an_iri():
-    text = "SELECT * WHERE { SERVICE ?_endpoint_iri { ?s ?p ?o } }"
+    text = "SELECT * WHERE { SERVICE ?_serviceEndpoint_iri { ?s ?p ?o } }"
     assert bind_service_endpoint(text, "http://127.0.0.1:7878/query") == (
         "SELECT * WHERE { SERVICE <http://127.0.0.1:7878/query> { ?s ?p ?o } }")
 
@@ -409,8 +409,8 @@ def test_service_endpoint_is_bound_as_an_iri():
 def test_service_endpoint_rejects_what_is_not_an_http_iri(value):
     from coprod_kg.errors import InputError
 
-    with pytest.raises(InputError, match="parameter 'endpoint'"):
-        bind_service_endpoint("SELECT * { SERVICE ?_endpoint_iri { ?s ?p ?o } }", value)
+    with pytest.raises(InputError, match="parameter 'serviceEndpoint'"):
+        bind_service_endpoint("SELECT * { SERVICE ?_serviceEndpoint_iri { ?s ?p ?o } }", value)
 
 
 @pytest.mark.parametrize("backend", ["memory", "oxigraph"])

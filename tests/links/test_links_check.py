@@ -195,7 +195,7 @@ def test_federated_queries_declare_the_endpoint_parameter():
         stored = catalogue.get_query(name)
         # required, no default: a stored query never reaches a public service by accident
         assert [(p.name, p.type, p.required, p.default) for p in stored.parameters] == [
-            ("endpoint", "iri", True, None)]
+            ("serviceEndpoint", "iri", True, None)]
         assert "federation" in stored.tags
 
 
@@ -245,12 +245,12 @@ def test_federated_wikidata_facts_about_our_places(backend, external_endpoint):
 
 
 def test_federated_query_through_the_cli_binds_the_endpoint_parameter(runner, external_endpoint):
-    """`coprod-kg query` binds ?_endpoint_iri into the SERVICE clause as a validated IRI."""
+    """`coprod-kg query` binds ?_serviceEndpoint_iri into the SERVICE clause as a validated IRI."""
     import json
 
     from coprod_kg.cli import cli
 
-    args = ["query", "federated-wikidata-places", "-p", f"endpoint={external_endpoint}",
+    args = ["query", "federated-wikidata-places", "-p", f"serviceEndpoint={external_endpoint}",
             "--format", "json"]
     refused = runner.invoke(cli, args)
     assert refused.exit_code == 2
@@ -266,6 +266,6 @@ def test_federated_endpoint_parameter_must_be_an_http_iri(runner):
     from coprod_kg.cli import cli
 
     result = runner.invoke(cli, ["--allow-federation", "query", "federated-wikidata-places",
-                                 "-p", "endpoint=file:///etc/passwd"])
+                                 "-p", "serviceEndpoint=file:///etc/passwd"])
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and "endpoint" in result.stderr
+    assert result.stderr.count("\n") == 1 and "serviceEndpoint" in result.stderr

@@ -48,9 +48,42 @@ def test_every_declared_parameter_is_used_and_bound_text_parses(path: Path):
     for parameter in stored.parameters:
         assert f"?{parameter.variable}" in body
         assert "_" not in parameter.name, "no underscores inside a parameter's name"
-    sample = {"iri": "cs:popp", "decimal": "1.5", "integer": "3"}
+    sample = {"iri": "cs:popp", "decimal": "1.5", "integer": "3", "number": "2.5",
+              "xsd_decimal": "1.5", "xsd_integer": "3"}
     values = {p.name: sample.get(p.type, "text") for p in stored.parameters}
     prepareQuery(catalogue.bound_text(stored, values))
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_bundled_queries_use_only_types_grlc_understands(path: Path):
+    """grlc reads `decimal` and `string` as language tags: the bundled queries use its own
+    types (iri, number, literal, integer, prefix_datatype such as xsd_decimal) and never
+    BOUND() a parameter (grlc's substitution would make it invalid SPARQL)."""
+    stored = catalogue.read_query(path)
+    for parameter in stored.parameters:
+        assert parameter.type not in ("decimal", "string"), parameter
+    assert "BOUND(?_" not in catalogue.strip_comments(stored.text).replace(" ", "")
+
+
+def test_grlc_parameter_types_are_bound_as_typed_terms():
+    from rdflib import XSD, Literal, URIRef
+
+    text = ("SELECT * WHERE { ?s ?p ?o FILTER(?o >= ?_min_xsd_decimal && ?o < ?__max_number "
+            "&& ?o != ?__n_xsd_integer && STR(?o) != ?__t_literal && ?s = ?__x_iri) }")
+    parameters = {p.name: p for p in catalogue.find_parameters(text)}
+    assert [(p.name, p.type, p.required) for p in parameters.values()] == [
+        ("min", "xsd_decimal", True), ("max", "number", False), ("n", "xsd_integer", False),
+        ("t", "literal", False), ("x", "iri", False)]
+    assert parameters["min"].type_description == "xsd:decimal"
+    assert catalogue.to_term(parameters["min"], "25") == Literal("25", datatype=XSD.decimal)
+    assert catalogue.to_term(parameters["max"], "25") == Literal("25", datatype=XSD.integer)
+    assert catalogue.to_term(parameters["max"], "2.5") == Literal("2.5", datatype=XSD.decimal)
+    assert catalogue.to_term(parameters["t"], 'a "b"') == Literal('a "b"')
+    assert catalogue.to_term(parameters["x"], "cs:popp") == URIRef(
+        "https://w3id.org/coprod-kg/id/case-study/popp")
+    for name, bad in (("min", "25%"), ("max", "ten"), ("n", "2.5")):
+        with pytest.raises(catalogue.InputError, match=f"parameter '{name}'"):
+            catalogue.to_term(parameters[name], bad)
 
 
 def test_parameters_types_and_optionality():
@@ -73,7 +106,7 @@ def test_header_is_yaml_with_grlc_defaults():
     assert stored.summary.startswith("Outcomes that are a reduction")
     assert "competency-question-4" in stored.tags
     assert [(p.name, p.type, p.required, p.default) for p in stored.parameters] == [
-        ("minPercent", "decimal", True, "25")
+        ("minPercent", "xsd_decimal", True, "25")
     ]
 
 
@@ -99,7 +132,7 @@ def test_values_are_visible_to_filters(bundled_graph):
     stored = catalogue.get_query("outcomes-by-reduction")
     text = catalogue.bound_text(stored, {"minPercent": "46.5"})
     assert (
-        'VALUES (?_minPercent_decimal) { ("46.5"^^<http://www.w3.org/2001/XMLSchema#decimal>) }'
+        'VALUES (?_minPercent_xsd_decimal) { ("46.5"^^<http://www.w3.org/2001/XMLSchema#decimal>) }'
         in text
     )
     rows = list(bundled_graph.query(text))

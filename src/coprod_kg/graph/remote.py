@@ -27,7 +27,7 @@ from typing import TypeVar
 from coprod_kg.errors import EndpointError, InputError
 from coprod_kg.graph import http
 from coprod_kg.graph.guard import check_read_only_query
-from coprod_kg.graph.results import XSD_DECIMAL, QueryResult, canonical_decimal
+from coprod_kg.graph.results import QueryResult, canonical_lexical
 from coprod_kg.settings import Settings
 
 USER_VARIABLE = "COPROD_KG_ENDPOINT_USER"
@@ -188,7 +188,7 @@ class RemoteStore:
             raise EndpointError(
                 f"{self.url}: malformed RDF in the answer ({fmt}): {detail or type(error).__name__}"
             ) from None
-        return graph
+        return canonical_graph(graph)
 
 
 def _rdf_format_of(content_type: str) -> str:
@@ -232,10 +232,8 @@ def _json_term(value: dict | None):
         if "xml:lang" in value:
             return Literal(value["value"], lang=value["xml:lang"])
         datatype = value.get("datatype")
-        if datatype == XSD_DECIMAL:
-            return Literal(canonical_decimal(value["value"]), datatype=URIRef(datatype))
         if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(value["value"], datatype=URIRef(datatype))
+            return Literal(canonical_lexical(value["value"], datatype), datatype=URIRef(datatype))
         return Literal(value["value"])
     raise KeyError(f"unknown term type {kind!r}")
 
@@ -250,3 +248,19 @@ def check_url(url: str | None, option: str) -> None:
         raise InputError(f"{option} {url!r}: not a valid URL ({error})") from None
     if not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url):
         raise InputError(f"{option} {url!r}: not a valid URL (a host, and no spaces)")
+
+
+def canonical_graph(graph):
+    """The graph with every literal a server spells its own way in rdflib's spelling."""
+    from rdflib import Graph, Literal
+
+    def canonical(term):
+        if isinstance(term, Literal) and term.datatype is not None:
+            lexical = canonical_lexical(str(term), str(term.datatype))
+            if lexical != str(term):
+                return Literal(lexical, datatype=term.datatype)
+        return term
+
+    result = Graph()  # the server's own prefixes are not kept: Turtle output binds ours
+    result.addN((s, p, canonical(o), result) for s, p, o in graph)
+    return result

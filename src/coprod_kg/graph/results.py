@@ -160,9 +160,7 @@ def to_rdflib(term):
         datatype = term.datatype.value
         if datatype == XSD_STRING:
             return Literal(term.value)
-        if datatype == XSD_DECIMAL:
-            return Literal(canonical_decimal(term.value), datatype=URIRef(datatype))
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(canonical_lexical(term.value, datatype), datatype=URIRef(datatype))
     raise InputError(f"unsupported term in a result: {term!r}")
 
 
@@ -182,10 +180,47 @@ def memoised_conversion() -> Callable[[Any], Any]:
 
 
 def canonical_decimal(lexical: str) -> str:
-    """Oxigraph writes the decimal 80.0 as `80`; our data and rdflib write `80.0`."""
-    if "." in lexical or "e" in lexical.lower():
+    """One spelling per decimal, XSD 1.0's canonical form, which our data and rdflib write:
+    `80.0` (Oxigraph and Virtuoso answer `80`), `1.2` (not `1.20`), `0.0`."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(lexical.strip())
+    except InvalidOperation:
+        return lexical  # ill-typed: left as the server wrote it
+    if not number.is_finite():
         return lexical
-    return f"{lexical}.0"
+    if number == 0:
+        return "0.0"
+    plain = format(number.normalize(), "f")
+    return plain if "." in plain else f"{plain}.0"
+
+
+XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_NUMBER = re.compile(r"^-?\d+(\.\d*)?([eE][+-]?\d+)?$")
+
+
+def canonical_lexical(lexical: str, datatype: str) -> str:
+    """The spelling rdflib gives a value, for values a server writes another way: decimals
+    (see canonical_decimal), booleans (`1` -> `true`), and Virtuoso 7.2's durations, which it
+    answers as a number: whole months for a year-month duration (`14` for P1Y2M), seconds
+    for a day-time one (`18000.0` for PT5H). A duration with both parts has already lost
+    its days on that server; nothing here can bring them back."""
+    if datatype == XSD_DECIMAL:
+        return canonical_decimal(lexical)
+    if datatype == XSD_BOOLEAN and lexical in ("0", "1"):
+        return "true" if lexical == "1" else "false"
+    if datatype == XSD_DURATION and _NUMBER.match(lexical):
+        from rdflib import Literal, URIRef
+
+        sign, digits = ("-", lexical[1:]) if lexical.startswith("-") else ("", lexical)
+        if re.fullmatch(r"\d+", digits):
+            iso = f"{sign}P{digits}M"
+        else:
+            iso = f"{sign}PT{format(float(digits), 'f').rstrip('0').rstrip('.') or '0'}S"
+        return str(Literal(iso, datatype=URIRef(XSD_DURATION)))  # rdflib's normal form
+    return lexical
 
 
 def default_graph():

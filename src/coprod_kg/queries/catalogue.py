@@ -3,8 +3,11 @@
 A stored query is a `queries/NAME.rq` file that opens with a YAML header in
 `#+ ` comment lines (`summary`, `description`, `tags`, `defaults`) and stays
 valid SPARQL. Parameters are variables named `?_name_type` (required) or
-`?__name_type` (optional), `name` in camelCase, `type` one of TYPES or a
-language tag (`?_label_en`: a string in English).
+`?__name_type` (optional), `name` in camelCase, `type` one of grlc's types
+(`iri`, `number`, `literal`, `integer`, an XSD datatype as `xsd_decimal`) or a
+language tag (`?_label_en`: a string in English). `decimal` and `string` are still read,
+but grlc takes them for language tags: the bundled queries use `xsd_decimal` and
+`literal`, so that grlc serves the same files.
 
 Values are never pasted into the query text as raw text: each is validated for
 its type, turned into an RDF term (pyoxigraph's), and the terms are injected as one
@@ -24,12 +27,16 @@ from coprod_kg.graph import sources
 from coprod_kg.graph.guard import strip_comments
 from coprod_kg.namespaces import IRI_FORBIDDEN
 
-TYPES = ("iri", "decimal", "integer", "string", "literal")
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+TYPES = ("iri", "number", "literal", "integer", "decimal", "string")
+# grlc's prefix_datatype form `?_name_xsd_TYPE`: the XSD datatypes a parameter may take
+XSD_TYPES = ("xsd_decimal", "xsd_integer", "xsd_string", "xsd_boolean", "xsd_date",
+             "xsd_gYear")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_DECIMAL = XSD + "decimal"
+XSD_INTEGER = XSD + "integer"
 VIOLATION_SUFFIX = "-violation"
 
-PARAMETER_PATTERN = re.compile(r"[?$](__?)([a-z][A-Za-z0-9]*)_([a-z]+)\b")
+PARAMETER_PATTERN = re.compile(r"[?$](__?)([a-z][A-Za-z0-9]*)_((?:xsd_)?[A-Za-z]+)\b")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2}$")  # ?_label_en: a string in English
 DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 INTEGER = re.compile(r"^[+-]?\d+$")
@@ -55,6 +62,8 @@ class Parameter:
     def type_description(self) -> str:
         if self.type in TYPES:
             return self.type
+        if self.type in XSD_TYPES:
+            return self.type.replace("_", ":", 1)
         return f"string in language '{self.type}'"
 
 
@@ -162,7 +171,7 @@ def find_parameters(text: str, defaults: dict[str, str] | None = None) -> list[P
     found: dict[str, Parameter] = {}
     for match in PARAMETER_PATTERN.finditer(strip_comments(text)):
         underscores, name, kind = match.groups()
-        if kind not in TYPES and not LANGUAGE_TAG.match(kind):
+        if kind not in TYPES and kind not in XSD_TYPES and not LANGUAGE_TAG.match(kind):
             continue
         if name not in found:
             found[name] = Parameter(name, kind, len(underscores) == 1, defaults.get(name))
@@ -220,23 +229,44 @@ def to_term(parameter: Parameter, value: str):
             return pyoxigraph.NamedNode(iri)
         except ValueError:
             raise InputError(f"{where}: {value!r} is not a valid IRI") from None
-    if parameter.type in ("decimal", "integer") and len(value.strip()) > MAX_NUMBER_CHARACTERS:
-        raise InputError(f"{where}: a number of {len(value.strip())} characters is too long "
-                         f"(at most {MAX_NUMBER_CHARACTERS})")
-    if parameter.type == "decimal":
-        if not DECIMAL.match(value.strip()):
-            raise InputError(f"{where}: {value!r} is not a decimal number")
-        return pyoxigraph.Literal(value.strip(), datatype=pyoxigraph.NamedNode(XSD_DECIMAL))
-    if parameter.type == "integer":
-        if not INTEGER.match(value.strip()):
-            raise InputError(f"{where}: {value!r} is not an integer")
-        return pyoxigraph.Literal(str(int(value.strip())),  # canonical: +7 -> 7
-                                 datatype=pyoxigraph.NamedNode(XSD_INTEGER))
+    if parameter.type in ("decimal", "xsd_decimal"):
+        return _number(value, where, integer=False)
+    if parameter.type in ("integer", "xsd_integer"):
+        return _number(value, where, integer=True)
+    if parameter.type == "number":  # grlc pastes it bare: 25 is an integer, 2.5 a decimal
+        return _number(value, where, integer=bool(INTEGER.match(value.strip())))
     if "\x00" in value:
         raise InputError(f"{where}: the value contains a NUL character")
-    if parameter.type in ("string", "literal"):
+    if parameter.type in ("string", "literal", "xsd_string"):
         return pyoxigraph.Literal(value)
+    if parameter.type in XSD_TYPES:
+        return _typed(value.strip(), XSD + parameter.type[4:], where, parameter)
     return pyoxigraph.Literal(value, language=parameter.type)
+
+
+def _number(value: str, where: str, *, integer: bool):
+    import pyoxigraph
+
+    if len(value.strip()) > MAX_NUMBER_CHARACTERS:
+        raise InputError(f"{where}: a number of {len(value.strip())} characters is too long "
+                         f"(at most {MAX_NUMBER_CHARACTERS})")
+    pattern, kind = (INTEGER, "an integer") if integer else (DECIMAL, "a decimal number")
+    if not pattern.match(value.strip()):
+        raise InputError(f"{where}: {value!r} is not {kind}")
+    if integer:  # canonical: +7 -> 7
+        return pyoxigraph.Literal(str(int(value.strip())),
+                                  datatype=pyoxigraph.NamedNode(XSD_INTEGER))
+    return pyoxigraph.Literal(value.strip(), datatype=pyoxigraph.NamedNode(XSD_DECIMAL))
+
+
+def _typed(value: str, datatype: str, where: str, parameter: Parameter):
+    """A literal of another XSD datatype, checked by rdflib's parser of that datatype."""
+    import pyoxigraph
+    from rdflib import Literal, URIRef
+
+    if Literal(value, datatype=URIRef(datatype)).ill_typed:
+        raise InputError(f"{where}: {value!r} is not a valid {parameter.type_description}")
+    return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(datatype))
 
 
 # schemes of absolute IRIs written without `//` (anything else before a colon is a prefix)
@@ -336,7 +366,7 @@ def bound_text(query: StoredQuery, given: dict[str, str] | None = None) -> str:
 
 # Neither rdflib nor Oxigraph evaluates `SERVICE ?var` with ?var bound by VALUES, so this
 # one parameter is written into the SERVICE clause as a validated IRI term.
-SERVICE_ENDPOINT_VARIABLE = "_endpoint_iri"
+SERVICE_ENDPOINT_VARIABLE = "_serviceEndpoint_iri"
 
 
 def inject_values(text: str, block: str, where: str = "<query>") -> str:
