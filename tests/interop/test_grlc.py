@@ -90,3 +90,17 @@ def test_grlc_serves_the_stored_query_with_the_rows_of_the_cli(servers, name: st
     grlc, server = servers
     expected = server.query(bound_text(stored, EXAMPLE_VALUES.get(name)))
     assert comparable(grlc_answer(grlc, name, expected.kind)) == comparable(expected)
+
+
+REQUIRED = sorted(name for name, path in QUERY_FILES.items()
+                  if any(p.required for p in read_query(path).parameters)
+                  and "SERVICE" not in blank_out(read_query(path).text).upper())
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_unsubstituted_required_parameter_fails_closed(servers, name: str) -> None:
+    """Sent as it is to a plain endpoint (no VALUES, no grlc substitution), a query whose
+    required parameter is unbound returns nothing rather than every row."""
+    _, server = servers
+    answer = server.query(read_query(QUERY_FILES[name]).text)
+    assert (answer.rows if answer.kind == "SELECT" else list(answer.graph)) == []
