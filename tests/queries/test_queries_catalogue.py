@@ -66,23 +66,28 @@ def test_bundled_queries_use_only_types_grlc_understands(path: Path):
 
 
 def test_grlc_parameter_types_are_bound_as_typed_terms():
-    from rdflib import XSD, Literal, URIRef
+    import pyoxigraph
+
+    def typed(value: str, datatype: str):
+        return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(str(XSD[datatype])))
 
     text = ("SELECT * WHERE { ?s ?p ?o FILTER(?o >= ?_min_xsd_decimal && ?o < ?__max_number "
-            "&& ?o != ?__n_xsd_integer && STR(?o) != ?__t_literal && ?s = ?__x_iri) }")
+            "&& ?o != ?__n_xsd_integer && STR(?o) != ?__t_literal && ?s = ?__x_iri "
+            "&& ?o != ?__d_xsd_date) }")
     parameters = {p.name: p for p in catalogue.find_parameters(text)}
     assert [(p.name, p.type, p.required) for p in parameters.values()] == [
         ("min", "xsd_decimal", True), ("max", "number", False), ("n", "xsd_integer", False),
-        ("t", "literal", False), ("x", "iri", False)]
+        ("t", "literal", False), ("x", "iri", False), ("d", "xsd_date", False)]
     assert parameters["min"].type_description == "xsd:decimal"
-    assert catalogue.to_term(parameters["min"], "25") == Literal("25", datatype=XSD.decimal)
-    assert catalogue.to_term(parameters["max"], "25") == Literal("25", datatype=XSD.integer)
-    assert catalogue.to_term(parameters["max"], "2.5") == Literal("2.5", datatype=XSD.decimal)
-    assert catalogue.to_term(parameters["t"], 'a "b"') == Literal('a "b"')
-    assert catalogue.to_term(parameters["x"], "cs:popp") == URIRef(
+    assert catalogue.to_term(parameters["min"], "25") == typed("25", "decimal")
+    assert catalogue.to_term(parameters["max"], "25") == typed("25", "integer")
+    assert catalogue.to_term(parameters["max"], "2.5") == typed("2.5", "decimal")
+    assert catalogue.to_term(parameters["t"], 'a "b"') == pyoxigraph.Literal('a "b"')
+    assert catalogue.to_term(parameters["d"], "2019-05-01") == typed("2019-05-01", "date")
+    assert catalogue.to_term(parameters["x"], "cs:popp") == pyoxigraph.NamedNode(
         "https://w3id.org/coprod-kg/id/case-study/popp")
-    for name, bad in (("min", "25%"), ("max", "ten"), ("n", "2.5")):
-        with pytest.raises(catalogue.InputError, match=f"parameter '{name}'"):
+    for name, bad in (("min", "25%"), ("max", "ten"), ("n", "2.5"), ("d", "May 2019")):
+        with pytest.raises(InputError, match=f"parameter '{name}'"):
             catalogue.to_term(parameters[name], bad)
 
 
