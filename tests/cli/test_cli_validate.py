@@ -65,6 +65,30 @@ def test_turtle_format_is_the_shacl_report(runner):
     assert "http://www.w3.org/ns/shacl#ValidationReport" in {str(o) for o in report.objects()}
 
 
+def test_turtle_report_follows_the_spec_with_warnings(runner):
+    """SHACL: sh:conforms is false whenever a result exists, warnings included; the CLI's own
+    verdict stays "conforms" with exit 0 (warnings allowed)."""
+    from rdflib import RDF, Literal, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    outcome = runner.invoke(cli, ["validate", "--format", "turtle"])
+    assert outcome.exit_code == 0
+    graph = Graph().parse(data=outcome.stdout, format="turtle")
+    report = graph.value(predicate=RDF.type, object=sh.ValidationReport)
+    assert len(list(graph.objects(report, sh.result))) > 0
+    assert graph.value(report, sh.conforms) == Literal(False)
+    text = runner.invoke(cli, ["validate"])
+    assert text.exit_code == 0 and "Result: conforms" in text.stdout
+
+
+def test_shapes_that_need_shacl_sparql_are_named(bundled_report):
+    from coprod_kg.graph.load import load_shapes
+    from coprod_kg.validation.shapes import needs_shacl_sparql
+
+    _, report = bundled_report
+    assert report["needs_shacl_sparql"] == needs_shacl_sparql(load_shapes())
+
+
 def test_a_shape_violation_exits_1(runner, tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + 'out:popp-ae-use cpo:page "six" .\n', encoding="utf-8")

@@ -33,20 +33,23 @@ def validate(ctx: click.Context, fmt: str) -> None:
     from coprod_kg.graph.load import load_shapes
     from coprod_kg.graph.store import open_store
     from coprod_kg.validation.gates import run_gates
-    from coprod_kg.validation.shapes import validate_graph
+    from coprod_kg.validation.shapes import needs_shacl_sparql, validate_graph
 
     store = open_store(ctx.obj)
-    report = validate_graph(store.graph(), load_shapes())
+    shapes = load_shapes()
+    report = validate_graph(store.graph(), shapes)
+    sparql_shapes = needs_shacl_sparql(shapes)
     gates = run_gates(store)
     case_studies = _case_studies(store)
     if fmt == "json":
-        click.echo(json.dumps(_as_json(report, gates), indent=2, ensure_ascii=False))
+        document = {**_as_json(report, gates), "needs_shacl_sparql": sparql_shapes}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif fmt == "turtle":
         from coprod_kg.graph.serialise import to_turtle
 
         click.echo(to_turtle(report.report_graph), nl=False)
     else:
-        click.echo(format_text(report, gates, case_studies), nl=False)
+        click.echo(format_text(report, gates, case_studies, sparql_shapes), nl=False)
     ok = report.conforms and all(gate.passed for gate in gates)
     ctx.exit(EXIT_OK if ok else EXIT_NONCONFORMING)
 
@@ -93,7 +96,8 @@ def _as_json(report, gates) -> dict:
     }
 
 
-def format_text(report, gates, case_studies: list[tuple[str, str]]) -> str:
+def format_text(report, gates, case_studies: list[tuple[str, str]],
+                sparql_shapes: list[str] | None = None) -> str:
     from coprod_kg.namespaces import compact_iri
 
     grouped = report.by_case_study()
@@ -131,12 +135,24 @@ def format_text(report, gates, case_studies: list[tuple[str, str]]) -> str:
             )
     failed = sum(1 for gate in gates if not gate.passed)
     verdict = "conforms" if report.conforms and not failed else "does NOT conform"
+    lines += _sparql_note(sparql_shapes or [])
     lines += [
         "",
         f"Result: {verdict}: {len(report.violations())} violations, {len(report.warnings())} "
         f"warnings, {len(gates) - failed}/{len(gates)} gates passed",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _sparql_note(shapes: list[str]) -> list[str]:
+    """Lines naming the shapes a SHACL Core engine would skip (none: no lines)."""
+    import textwrap
+
+    if not shapes:
+        return []
+    names = ", ".join(_name(shape) for shape in shapes)
+    text = f"Shapes that need SHACL-SPARQL (a SHACL Core engine skips them): {names}"
+    return ["", *textwrap.wrap(text, WIDTH, subsequent_indent="  ")]
 
 
 def _compact_path(path: str) -> str:

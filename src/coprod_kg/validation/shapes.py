@@ -48,9 +48,31 @@ def validate_graph(data_graph: Graph, shapes_graph: Graph | None = None) -> Vali
         allow_warnings=True,
         inplace=not has_rules,
     )
+    _conforms_as_the_spec_says(report_graph)
     results = sorted(_results_of(report_graph, data_graph), key=ValidationResult.sort_key)
     conforms = not any(r.severity == "Violation" for r in results)
     return ValidationReport(conforms=conforms, results=results, report_graph=report_graph)
+
+
+def _conforms_as_the_spec_says(report_graph: Graph) -> None:
+    """SHACL: sh:conforms is true only when there is no result at all, whatever its severity
+    (pyshacl's allow_warnings says true beside warnings). Our own verdict, "conforms with
+    warnings", is ValidationReport.conforms; the RDF report follows the spec."""
+    from rdflib import RDF, Literal
+
+    sh = _ns(SH)
+    conforms = (None, sh("result"), None) not in report_graph
+    for report in report_graph.subjects(RDF.type, sh("ValidationReport")):
+        report_graph.set((report, sh("conforms"), Literal(conforms)))
+
+
+def needs_shacl_sparql(shapes_graph: Graph) -> list[str]:
+    """The shapes a SHACL Core engine skips: a SPARQL-based target (sh:target, SHACL-AF) or a
+    SPARQL constraint (sh:sparql, SHACL-SPARQL). Sorted IRIs."""
+    sh = _ns(SH)
+    found = set(shapes_graph.subjects(sh("target"), None))
+    found.update(shapes_graph.subjects(sh("sparql"), None))
+    return sorted(str(shape) for shape in found)
 
 
 def _results_of(report_graph: Graph, data_graph: Graph) -> Iterable[ValidationResult]:
