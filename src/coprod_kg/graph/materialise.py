@@ -3,7 +3,8 @@
 - SSSOM mapping sets (`data/mappings/*.sssom.tsv`, or `mappings/` in a --source folder):
   each row becomes one SKOS mapping triple (`pop:older-people skos:closeMatch MESH:D000368`)
   plus an `owl:Axiom` node that records who made it, why, how confident, with which labels
-  and comment, and in which mapping set (`dcterms:isPartOf`); the set is a node with its
+  and comment, and in which mapping set (`sssom:mappings`, as sssom-py writes it); the
+  set is a node with its
   title, description, licence, creator, date and version.
 - Identifiers of references: every `bibo:doi`, `bibo:pmid` and `fabio:hasPubMedCentralId`
   literal, wherever it appears, also gives a resolvable IRI with `schema:sameAs`
@@ -26,6 +27,7 @@ from coprod_kg.graph.datasets import DATASETS, IDENTIFIER_PROPERTIES, SCHEMA_SAM
 from coprod_kg.graph.sssom import Mapping, MappingSet, read_mapping_set
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+PAV = namespaces.PREFIXES["pav"]
 
 
 class Iri(str):
@@ -52,7 +54,6 @@ def mapping_set_triples(mapping_set: MappingSet) -> list[Triple]:
     set_node = Iri(mapping_set.set_id)
     triples = [
         (set_node, rdf_type, Iri(sssom + "MappingSet")),
-        (set_node, rdf_type, Iri(ns["prov"] + "Entity")),
         (set_node, Iri(dcterms + "license"), Iri(mapping_set.license)),
     ]
     optional = [
@@ -67,6 +68,8 @@ def mapping_set_triples(mapping_set: MappingSet) -> list[Triple]:
                                                             len(mapping_set.creators)),
                               strict=True):
         triples.append((set_node, Iri(dcterms + "creator"), Iri(creator)))
+        if label:
+            triples.append((set_node, Iri(sssom + "creator_label"), Lit(label)))
         triples += _agent_triples(creator, label)
     for mapping in mapping_set.mappings:
         subject, predicate, target = Iri(mapping.subject), Iri(mapping.predicate), Iri(
@@ -79,16 +82,17 @@ def mapping_set_triples(mapping_set: MappingSet) -> list[Triple]:
             (axiom, Iri(owl + "annotatedProperty"), predicate),
             (axiom, Iri(owl + "annotatedTarget"), target),
             (axiom, Iri(sssom + "mapping_justification"), Iri(mapping.justification)),
-            # the lexical form rdflib gives a Decimal (no exponent)
-            (axiom, Iri(sssom + "confidence"), Lit(f"{mapping.confidence:f}", XSD + "decimal")),
+            # an xsd:double, as sssom-py writes and reads it; spelled as the TSV has it
+            (axiom, Iri(sssom + "confidence"), Lit(f"{mapping.confidence:f}", XSD + "double")),
             (axiom, Iri(sssom + "subject_label"), Lit(mapping.subject_label)),
             (axiom, Iri(sssom + "object_label"), Lit(mapping.object_label)),
-            (axiom, Iri(dcterms + "creator"), Iri(mapping.author)),
-            (axiom, Iri(dcterms + "isPartOf"), set_node),
+            (axiom, Iri(PAV + "authoredBy"), Iri(mapping.author)),
+            (set_node, Iri(sssom + "mappings"), axiom),
         ]
         if mapping.comment:
             triples.append((axiom, Iri(ns["rdfs"] + "comment"), Lit(mapping.comment)))
         if mapping.author_label:
+            triples.append((axiom, Iri(sssom + "author_label"), Lit(mapping.author_label)))
             triples.append((Iri(mapping.author), rdfs_label, Lit(mapping.author_label)))
         triples.append((Iri(mapping.author), rdf_type, Iri(ns["prov"] + "Agent")))
     return triples

@@ -99,9 +99,9 @@ def linkset_sources(store) -> dict[str, list[str]]:
     """For each target dataset, the IRIs of the SSSOM mapping sets its links come from."""
     result = store.query(
         "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
-        "PREFIX dcterms: <http://purl.org/dc/terms/> "
-        "SELECT DISTINCT ?target ?set WHERE { ?axiom owl:annotatedTarget ?target ; "
-        "dcterms:isPartOf ?set } ORDER BY ?set"
+        "PREFIX sssom: <https://w3id.org/sssom/> "
+        "SELECT DISTINCT ?target ?set WHERE { ?axiom owl:annotatedTarget ?target . "
+        "?set sssom:mappings ?axiom } ORDER BY ?set"
     )
     sources: dict[str, set[str]] = {}
     for target, mapping_set in result.rows:
