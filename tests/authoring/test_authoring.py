@@ -389,7 +389,7 @@ def test_quality_gates_are_run_on_the_new_nodes_only(bundled_graph):
     graph += bundled_graph
     node = URIRef(ID + "learning-point/test-lp")
     graph.add((node, CPO.page, Literal(3)))
-    where = (Path("case.yaml"), 7, "learning_points[0]")
+    where = "case.yaml:7: learning_points[0]"  # how the template names the place
     failures = _failed_gates(graph, {(str(node), None): where})
     assert len(failures) == 1
     assert failures[0].startswith("case.yaml:7: learning_points[0]: fails the quality gate "

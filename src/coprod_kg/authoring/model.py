@@ -96,6 +96,14 @@ class Template:
     path: Path
     case: Node
     nodes: dict[str, list[Node]]  # list key -> nodes
+    # For a template read from a sheet: "line" number -> "Sheet!F17" (see authoring.sheets).
+    cells: dict[int, str] | None = None
+
+    def locate(self, line: int, where: str) -> str:
+        """How an error names a place: `file:line: field`, or `file:Sheet!F17` for a sheet."""
+        if self.cells is not None:
+            return f"{self.path}:{self.cells.get(line, '')}".rstrip(":")
+        return f"{self.path}:{line}: {where}"
 
     def all_nodes(self) -> list[Node]:
         return [self.case] + [node for key in t.NODE_LISTS for node in self.nodes[key]]

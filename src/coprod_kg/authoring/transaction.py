@@ -23,7 +23,6 @@ from coprod_kg.authoring.model import (
     curie_of,
     vocabulary_of,
 )
-from coprod_kg.authoring.reading import read_template
 from coprod_kg.authoring.turtle import turtle_of
 from coprod_kg.errors import InputError
 from coprod_kg.graph import sources
@@ -49,16 +48,19 @@ class _Planned:
 
 
 def import_templates(paths: list[Path], data_dir: Path | None = None, *,
-                     replace: bool = False, check_shapes: bool = True) -> ImportResult:
-    """Check the templates and write one Turtle file each under `data_dir/case-studies/`.
+                     replace: bool = False, check_shapes: bool = True,
+                     mapping: Path | None = None, create_new: bool = False) -> ImportResult:
+    """Check the templates, sheets and reference files, then write: one Turtle file per case
+    study under `data_dir/case-studies/`, new references and entities under `data_dir/imported/`.
 
-    Nothing is written unless every template is valid and the resulting graph conforms.
+    Nothing is written unless every input is valid and the resulting graph conforms.
     """
     data_dir = data_dir or sources.data_dir()
     if not data_dir.is_dir():
         raise InputError(f"{data_dir}: no such data folder")
     with exclusive_lock(data_dir):
-        return _import_locked(paths, data_dir, replace=replace, check_shapes=check_shapes)
+        return _import_locked(paths, data_dir, replace=replace, check_shapes=check_shapes,
+                              mapping=mapping, create_new=create_new)
 
 
 @contextmanager
@@ -78,25 +80,21 @@ def exclusive_lock(folder: Path) -> Iterator[None]:
         os.close(handle)  # releases the lock
 
 
-def _import_locked(paths: list[Path], data_dir: Path, *, replace: bool,
-                   check_shapes: bool) -> ImportResult:
+def _import_locked(paths: list[Path], data_dir: Path, *, replace: bool, check_shapes: bool,
+                   mapping: Path | None, create_new: bool) -> ImportResult:
+    from coprod_kg.authoring.inputs import read_inputs
+
     base_files = sources.turtle_files(data_dir)
     base_graph, subject_files = _load_base(base_files)
     vocabulary = vocabulary_of(base_graph, subject_files)
-    errors: list[str] = []
-    templates = []
-    for path in paths:
-        try:
-            templates.append(read_template(path, vocabulary))
-        except TemplateError as error:
-            errors.extend(error.errors)
-    if errors:
-        raise TemplateError(errors)
-    plans = _plan(templates, data_dir, subject_files, replace)
-    _check_case_numbers(templates, base_graph)
-    warnings = _check_shapes(plans, base_files) if check_shapes else []
-    result = _write(plans)
-    result.warnings.extend(warnings)
+    inputs = read_inputs(paths, base_graph, vocabulary, data_dir, mapping=mapping,
+                         create_new=create_new, replace=replace)
+    plans = _plan(inputs.templates, data_dir, subject_files, replace)
+    _check_case_numbers(inputs.templates, base_graph)
+    extras = inputs.extra_files
+    warnings = _check_shapes(plans, base_files, extras) if check_shapes else []
+    result = _write(plans, extras)
+    result.warnings.extend(inputs.warnings + warnings)
     return result
 
 
@@ -129,7 +127,7 @@ def _plan(templates: list[Template], data_dir: Path, subject_files: dict[str, Pa
         existing = subject_files.get(template.case.iri)
         replaces = existing if (existing is not None and replace) else None
         for node in template.all_nodes():
-            where = f"{template.path}:{node.line}: {node.field_path('id')}"
+            where = template.locate(node.line, node.field_path('id'))
             holder = subject_files.get(node.iri)
             if node is not template.case and holder is not None and holder == existing:
                 continue  # already reported with the case study, or replaced with it
@@ -145,7 +143,7 @@ def _plan(templates: list[Template], data_dir: Path, subject_files: dict[str, Pa
         target = folder / template.file_name
         holder_of_target = _case_study_in(target, subject_files)
         if holder_of_target not in (None, template.case.iri):
-            errors.append(f"{template.path}:{template.case.line}: id: {target} already holds "
+            errors.append(f"{template.locate(template.case.line, 'id')}: {target} already holds "
                           f"another case study ({curie_of(holder_of_target)})")
         plans.append(_Planned(template, target, turtle_of(template), replaces))
     targets = [plan.target for plan in plans]
@@ -169,7 +167,7 @@ def _check_case_numbers(templates: list[Template], base_graph: Graph) -> None:
             holder = taken.get(number)
             if holder is not None and holder != template.case.iri:
                 line = template.case.lines.get("case_number", template.case.line)
-                errors.append(f"{template.path}:{line}: case_number: {number} is already the "
+                errors.append(f"{template.locate(line, 'case_number')}: {number} is already the "
                               f"number of {curie_of(holder)} (leave it empty for a case study "
                               "the review does not number)")
             taken.setdefault(number, template.case.iri)
@@ -185,25 +183,30 @@ def _case_study_in(path: Path, subject_files: dict[str, Path]) -> str | None:
     return min(holders) if holders else None
 
 
-def _check_shapes(plans: list[_Planned], base_files: list[Path]) -> list[str]:
+def _check_shapes(plans: list[_Planned], base_files: list[Path],
+                  extras: list[tuple[Path, str]] | None = None) -> list[str]:
     """Validate ontology + data (minus replaced files) + new case studies against the shapes."""
     from rdflib import Graph
 
     from coprod_kg.graph.load import parse_file
 
+    extras = extras or []
     replaced = {plan.replaces for plan in plans if plan.replaces is not None}
+    rewritten = replaced | {target for target, _ in extras}
     graph = Graph()
-    for path in sources.ontology_files() + [p for p in base_files if p not in replaced]:
+    for path in sources.ontology_files() + [p for p in base_files if p not in rewritten]:
         parse_file(graph, path)
-    locations: dict[tuple[str, str | None], tuple[Path, int, str]] = {}
+    for _, text in extras:
+        graph.parse(data=text, format="turtle")
+    locations: dict[tuple[str, str | None], str] = {}
     for plan in plans:
         graph.parse(data=plan.turtle, format="turtle")
         for node in plan.template.all_nodes():
-            locations[(node.iri, None)] = (plan.template.path, node.line, node.path)
+            locations[(node.iri, None)] = plan.template.locate(node.line, node.path)
             for spec in node.fields:
                 line = node.lines.get(spec.key, node.line)
-                locations[(node.iri, spec.predicate)] = (
-                    plan.template.path, line, node.field_path(spec.key))
+                locations[(node.iri, spec.predicate)] = plan.template.locate(
+                    line, node.field_path(spec.key))
     report = run_validation(graph)
     violations, warnings, elsewhere = [], [], []
     for result in report.results:
@@ -213,8 +216,7 @@ def _check_shapes(plans: list[_Planned], base_files: list[Path]) -> list[str]:
             if result.severity == "Violation":
                 elsewhere.append(result)
             continue
-        path, line, where = located
-        text = f"{path}:{line}: {where}: {result.message}"
+        text = f"{located}: {result.message}"
         (violations if result.severity == "Violation" else warnings).append(text)
     violations += _failed_gates(graph, locations)
     if replaced:  # removing a case study's triples can break other data that pointed at them
@@ -247,7 +249,7 @@ def _broken_elsewhere(graph: Graph, results: list, plans: list[_Planned],
                  if (gate.name, tuple(map(str, row))) not in known_rows
                  and not any((str(term), None) in locations for term in row)]
     plan = next(plan for plan in plans if plan.replaces is not None)
-    where = f"{plan.template.path}:{plan.template.case.line}: id: replacing {plan.replaces}"
+    where = f"{plan.template.locate(plan.template.case.line, 'id')}: replacing {plan.replaces}"
     return [f"{where} breaks other data: {problem}" for problem in problems]
 
 
@@ -262,8 +264,7 @@ def _failed_gates(graph: Graph, locations: dict) -> list[str]:
             located = next((locations[(str(term), None)] for term in row
                             if (str(term), None) in locations), None)
             if located is not None:
-                path, line, where = located
-                failures.append(f"{path}:{line}: {where}: fails the quality gate {gate.name} "
+                failures.append(f"{located}: fails the quality gate {gate.name} "
                                 f"({gate.summary})")
     return failures
 
@@ -275,28 +276,31 @@ def run_validation(graph: Graph):
     return validate_graph(graph)
 
 
-def _write(plans: list[_Planned]) -> ImportResult:
+def _write(plans: list[_Planned], extras: list[tuple[Path, str]] | None = None) -> ImportResult:
     """Write every file to a temporary name first, check that both rdflib and Oxigraph (the
     default store) read it, then rename them all into place (a replaced file keeps its
     mode). Whatever happens before the renames, Ctrl-C included, no temporary file stays."""
     staged: list[tuple[Path, Path]] = []
+    files = [(plan.target, plan.turtle, _where(plan)) for plan in plans] + \
+        [(target, text, str(target)) for target, text in extras or []]
+    target = None
     try:
-        for plan in plans:
-            folder = plan.target.parent
+        for target, text, where in files:
+            folder = target.parent
             folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{plan.target.name}.", suffix=".tmp",
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                                  dir=folder)
-            staged.append((Path(temporary), plan.target))
+            staged.append((Path(temporary), target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(plan.turtle)
-            mode = plan.target.stat().st_mode & 0o7777 if plan.target.is_file() else 0o644
+                stream.write(text)
+            mode = target.stat().st_mode & 0o7777 if target.is_file() else 0o644
             os.chmod(temporary, mode)
-            _check_readable_by_every_store(Path(temporary), plan)
+            _check_readable_by_every_store(Path(temporary), where)
     except BaseException as error:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise InputError(f"{plan.target}: cannot write: {error.strerror}") from None
+            raise InputError(f"{target}: cannot write: {error.strerror}") from None
         raise
     for temporary, target in staged:
         os.replace(temporary, target)
@@ -305,16 +309,22 @@ def _write(plans: list[_Planned]) -> ImportResult:
         if plan.replaces is not None and plan.replaces != plan.target and plan.replaces.exists():
             plan.replaces.unlink()
             removed.append(plan.replaces)
-    return ImportResult([plan.target for plan in plans], removed, [])
+    return ImportResult([target for target, _, _ in files], removed, [])
 
 
-def _check_readable_by_every_store(path: Path, plan: _Planned) -> None:
+def _where(plan: _Planned) -> str:
+    template = plan.template
+    if template.cells is not None:
+        return template.locate(template.case.line, "id")
+    return f"{template.path}:{template.case.line}"
+
+
+def _check_readable_by_every_store(path: Path, where: str) -> None:
     """rdflib accepts text Oxigraph refuses (a lone surrogate `\\ud800`): written anyway,
     every later command would fail on the default store. Read the bytes with both."""
     import pyoxigraph
     from rdflib import Graph
 
-    where = f"{plan.template.path}:{plan.template.case.line}"
     try:
         Graph().parse(path, format="turtle")
         for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE):

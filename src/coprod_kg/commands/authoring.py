@@ -30,25 +30,52 @@ def new_case_study(settings, slug: str, output: Path | None) -> None:
     _emit(text, output)
 
 
+@new_group.command("sheet")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The sheet to write: .xlsx (drop-down lists, a sheet explaining each column) "
+                   "or .csv (the header row).")
+@click.pass_obj
+def new_sheet_command(settings, output: Path) -> None:
+    """An empty extraction sheet: one row per outcome; fill it, then `coprod-kg import FILE`."""
+    from coprod_kg.authoring.sheet_writer import new_sheet
+    from coprod_kg.errors import InputError
+    from coprod_kg.graph.load import load_graph
+
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise InputError(f"{output}: a sheet is .xlsx or .csv")
+    _emit(new_sheet(output, load_graph(settings.sources or None)), output)
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True,
-              help="Replace a case study that already exists (same id) instead of refusing.")
+              help="Replace a case study that already exists (same id), and overwrite the "
+                   "conflicting fields of an imported reference, instead of refusing.")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
               help="The data folder to write into (default: the bundled data/).")
-def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None) -> None:
-    """Check filled templates, then write one Turtle file per case study.
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
+              help="A YAML file naming the sheet and mapping its headers to the default "
+                   "columns (sheet: NAME, columns: {header: column}, ignore: [header]).")
+@click.option("--create-new", is_flag=True,
+              help="Create the populations, settings, places and organisations a sheet names "
+                   "that the graph does not have (default: refuse, listing the closest).")
+def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None,
+                   mapping: Path | None, create_new: bool) -> None:
+    """Check templates (.yaml), extraction sheets (.csv, .xlsx) and reference files (.ris,
+    .bib, CSL-JSON .json), then write them.
 
-    Each template is checked (fields, types, allowed values, existing IRIs) and the graph it
-    makes is validated against the SHACL shapes; only when every template passes is anything
-    written, to DATA_DIR/case-studies/NN-SLUG.ttl. Exit 2 on a bad template, 1 when the
-    shapes find violations.
+    Everything is checked first (fields, types, allowed values, existing IRIs, the SHACL
+    shapes, the quality gates); only when all of it passes is anything written: one file per
+    case study to DATA_DIR/case-studies/NN-SLUG.ttl, references and new entities to
+    DATA_DIR/imported/. A reference whose DOI or PMID the graph has already is merged into
+    that node. Exit 2 on bad input, 1 when the shapes find violations.
     """
     from coprod_kg.authoring.model import TemplateError
     from coprod_kg.authoring.transaction import import_templates
 
     try:
-        result = import_templates(list(files), data_dir, replace=replace)
+        result = import_templates(list(files), data_dir, replace=replace, mapping=mapping,
+                                  create_new=create_new)
     except TemplateError as error:
         if len(error.errors) > 1:  # one line each; the group then prints the summary
             for line in error.errors:
@@ -78,7 +105,7 @@ def export_template_command(settings, case: str, output: Path | None) -> None:
     _emit(text, output)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str | bytes, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return

@@ -11,7 +11,7 @@ import click
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "json-ld", "ntriples"]),
+    type=click.Choice(["turtle", "json-ld", "ntriples", "csv", "xlsx"]),
     default="turtle",
     show_default=True,
 )
@@ -23,7 +23,14 @@ import click
 )
 @click.pass_obj
 def export(settings, fmt, output) -> None:
-    """Export the ontology and data (the same text for the same graph, run after run)."""
+    """Export the ontology and data (the same text for the same graph, run after run).
+
+    csv and xlsx: the case studies as an extraction sheet (one row per outcome, figure,
+    alignment and learning point), the layout `coprod-kg import` reads back.
+    """
+    if fmt in ("csv", "xlsx"):
+        _export_sheet(settings, fmt, output)
+        return
     from coprod_kg.graph.store import open_store
     from coprod_kg.publishing.export import export_graph
 
@@ -33,3 +40,19 @@ def export(settings, fmt, output) -> None:
         click.echo(text, nl=False)
     else:
         click.echo(f"wrote {output} ({fmt})", err=True)
+
+
+def _export_sheet(settings, fmt: str, output) -> None:
+    from coprod_kg.authoring.export_template import load_verbatim
+    from coprod_kg.authoring.sheet_writer import export_sheet
+    from coprod_kg.errors import InputError
+    from coprod_kg.graph.serialise import write_atomically
+
+    if fmt == "xlsx" and output is None:
+        raise InputError("--format xlsx: a workbook is binary; give -o FILE.xlsx")
+    content = export_sheet(load_verbatim(settings.sources), fmt)
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    write_atomically(content, output)
+    click.echo(f"wrote {output} ({fmt})", err=True)
