@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CLI := $(BIN)/coprod-kg
+PIP_FLAGS ?=
+# What to type after `make run` (the README's quick start says the same; tests/cli checks both)
+NEXT := . .venv/bin/activate && coprod-kg queries
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint bench system-deps clean
@@ -13,7 +16,7 @@ help: ## list the targets
 
 $(STAMP): pyproject.toml setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check $(PIP_FLAGS) -e '.[test]'
 	touch $@
 
 install: $(STAMP) ## create .venv and install coprod-kg with its test extras
@@ -31,6 +34,8 @@ run: install ## validate the bundled graph, answer the headline questions, expor
 	$(CLI) export --format json-ld -o build/coprod-kg.jsonld
 	$(CLI) site -o build/site
 	$(CLI) map -o build/gap-map.svg
+	@echo; echo "coprod-kg is installed in .venv/bin. Next, put it on your PATH and list the questions:"
+	@echo; echo "    $(NEXT)"
 
 system-deps: ## install the Debian packages the tests need, when missing
 	@missing=""; \
