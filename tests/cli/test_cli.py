@@ -375,3 +375,23 @@ def test_a_source_that_does_not_exist_is_named_as_such(runner, tmp_path):
     result = runner.invoke(cli, ["--source", str(missing), "validate"])
     assert result.exit_code == 2
     assert result.stderr == f"coprod-kg: error: {missing}: no such file or folder (--source)\n"
+
+
+# --------------------------------------------------------------------------
+# The terminal's width
+# --------------------------------------------------------------------------
+
+
+def test_a_table_on_a_terminal_uses_its_width():
+    from terminal import run_in_terminal
+
+    code, wide = run_in_terminal(["query", "principles"], columns=160)
+    assert code == 0, wide
+    assert 80 < max(len(line) for line in wide.splitlines()) <= 160
+    code, chosen = run_in_terminal(["query", "principles", "--width", "100"], columns=160)
+    assert 80 < max(len(line) for line in chosen.splitlines()) <= 100
+
+
+def test_a_table_in_a_pipe_is_80_columns_wide(runner):
+    outcome = runner.invoke(cli, ["query", "principles"], env={"COLUMNS": "200"})
+    assert max(len(line) for line in outcome.stdout.splitlines()) <= 80

@@ -42,13 +42,18 @@ def test_q9_core_is_incomplete_a_warning_not_a_violation(bundled_report):
     assert any("quantified outcome" in r["message"] for r in core)
 
 
-def test_text_report_is_a_table_per_case_study(runner):
+def test_text_report_starts_with_a_summary_then_lists_the_flagged_case_studies(runner):
     outcome = runner.invoke(cli, ["validate"])
     assert outcome.exit_code == 0
     text = outcome.stdout
-    assert text.startswith("Completeness by case study (SHACL shapes)")
-    for curie in ("cs:oxleas-ebcd", "cs:popp", "cs:core-study"):
+    assert text.splitlines()[:2] == [
+        "Result: conforms: 0 violations, 4 warnings, 6/6 gates passed",
+        "Case studies: 6 checked, 0 with violations, 4 with warnings only",
+    ]
+    for curie in ("cs:local-area-coordination", "cs:core-study"):
         assert f"\n  {curie} " in text
+    for curie in ("cs:oxleas-ebcd", "cs:popp"):  # no violation, no warning: not listed
+        assert f"\n  {curie} " not in text
     assert "The case study reports no quantified outcome" in " ".join(text.split())
     # result paths are written with the project's prefixes, not as long IRIs broken at "-"
     assert "Warning cs:core-study cpo:hasOutcome/rdf:type/(rdfs:subClassOf*): " in text
@@ -56,6 +61,22 @@ def test_text_report_is_a_table_per_case_study(runner):
     assert "ok    outcome-case-study-violation" in text
     assert text.rstrip().splitlines()[-1].startswith("Result: conforms: 0 violations")
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_all_lists_every_case_study_and_limit_cuts_the_list(runner):
+    every = runner.invoke(cli, ["validate", "--all"]).stdout
+    for curie in ("cs:oxleas-ebcd", "cs:popp", "cs:core-study"):
+        assert f"\n  {curie} " in every
+    limited = runner.invoke(cli, ["validate", "--limit", "1"]).stdout
+    assert "(1 of 4; --all: every one)" in limited
+    assert "\n  cs:local-area-coordination " in limited
+    assert "cs:core-study" not in limited
+
+
+def test_the_table_uses_the_width_given(runner):
+    text = runner.invoke(cli, ["validate", "--width", "120"]).stdout
+    assert max(len(line) for line in text.splitlines()) > 80
+    assert max(len(line) for line in text.splitlines()) <= 120
 
 
 def test_turtle_format_is_the_shacl_report(runner):

@@ -6,18 +6,36 @@ import json
 
 import click
 
+from coprod_kg.commands.options import (
+    EXIT_ERROR_LINE,
+    RESULT_FORMATS,
+    emit,
+    epilog,
+    format_option,
+    output_option,
+    table_width,
+    width_option,
+)
+
 DATASET_KEYS = ("mesh", "wikidata", "doi", "pubmed", "pmc")
 CHECKABLE = ("mesh", "wikidata")
 
 
-@click.group("links", invoke_without_command=True)
+@click.group(
+    "links",
+    invoke_without_command=True,
+    epilog=epilog([
+        "coprod-kg links",
+        "coprod-kg links --dataset mesh --format csv -o mesh-links.csv",
+        "coprod-kg links check --dataset mesh --endpoint https://id.nlm.nih.gov/mesh/sparql",
+    ]),
+)
 @click.option("--dataset", type=click.Choice(DATASET_KEYS), help="Only the links to this dataset.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True)
-@click.option("--width", type=click.IntRange(min=20), default=100, show_default=True,
-              help="Width of the table format.")
+@format_option(RESULT_FORMATS)
+@width_option()
+@output_option()
 @click.pass_context
-def links(ctx: click.Context, dataset, fmt, width) -> None:
+def links(ctx: click.Context, dataset, fmt, width, output) -> None:
     """List the links from our entities to MeSH, Wikidata, DOI, PubMed and PMC.
 
     One row per link: entity, label, external IRI, dataset and match type (the linking
@@ -29,19 +47,34 @@ def links(ctx: click.Context, dataset, fmt, width) -> None:
     from coprod_kg.queries.render import render
 
     result = list_links(open_store(ctx.obj), dataset)
-    click.echo(render(result, fmt, width), nl=False)
+    emit(render(result, fmt, table_width(width)), output)
 
 
-@links.command("check")
+@links.command(
+    "check",
+    epilog=epilog(
+        [
+            "coprod-kg links check --dataset mesh --endpoint https://id.nlm.nih.gov/mesh/sparql",
+            "coprod-kg links check --dataset wikidata --endpoint "
+            "https://query.wikidata.org/sparql --format json",
+        ],
+        [
+            "0  every link is fine",
+            "1  a target is missing or deprecated (with --strict: or relabelled)",
+            EXIT_ERROR_LINE,
+        ],
+    ),
+)
 @click.option("--endpoint", "endpoint", required=True, metavar="URL",
               help="SPARQL endpoint of the external dataset (e.g. https://id.nlm.nih.gov/mesh/sparql).")
 @click.option("--dataset", required=True, type=click.Choice(CHECKABLE),
               help="Which dataset's links to check.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@format_option(RESULT_FORMATS)
 @click.option("--strict", is_flag=True, help="Count relabelled targets as broken too.")
+@width_option()
+@output_option()
 @click.pass_context
-def check(ctx: click.Context, endpoint, dataset, fmt, strict) -> None:
+def check(ctx: click.Context, endpoint, dataset, fmt, strict, width, output) -> None:
     """Ask ENDPOINT whether each linked IRI exists, is current, and keeps its label.
 
     Exit 0 when every link is fine, 1 when a target is missing or deprecated (or, with
@@ -52,9 +85,12 @@ def check(ctx: click.Context, endpoint, dataset, fmt, strict) -> None:
     settings = ctx.find_root().obj
     statuses = check_links(open_store(settings), dataset, endpoint, settings.timeout)
     if fmt == "json":
-        click.echo(json.dumps([_as_dict(s) for s in statuses], indent=2, ensure_ascii=False))
+        emit(json.dumps([_as_dict(s) for s in statuses], indent=2, ensure_ascii=False) + "\n",
+             output)
     else:
-        click.echo(_table(statuses), nl=False)
+        from coprod_kg.queries.render import render
+
+        emit(render(_result(statuses), fmt, table_width(width)), output)
     broken = [s for s in statuses if s.broken or (strict and s.status == "relabelled")]
     summary = _summary(statuses)
     click.echo(f"{len(statuses)} {dataset} links checked: {summary}", err=True)
@@ -77,11 +113,10 @@ def _summary(statuses) -> str:
     return ", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "none"
 
 
-def _table(statuses) -> str:
+def _result(statuses):
     from rdflib import Literal, URIRef
 
     from coprod_kg.graph.results import QueryResult
-    from coprod_kg.queries.render import to_table
 
     def literal(text):
         return Literal(text) if text else None
@@ -93,4 +128,4 @@ def _table(statuses) -> str:
     ]
     variables = ["status", "entity", "matchType", "target", "expectedLabel", "foundLabel",
                  "detail"]
-    return to_table(QueryResult("SELECT", variables, rows), width=120)
+    return QueryResult("SELECT", variables, rows)

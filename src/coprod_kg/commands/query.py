@@ -7,10 +7,31 @@ from pathlib import Path
 
 import click
 
+from coprod_kg.commands.options import (
+    RDF_FORMATS,
+    RESULT_FORMATS,
+    emit,
+    epilog,
+    format_option,
+    output_option,
+    table_width,
+    width_option,
+)
 from coprod_kg.errors import InputError
 
 
-@click.command("query")
+@click.command(
+    "query",
+    epilog=epilog(
+        [
+            "coprod-kg query principles",
+            "coprod-kg query outcomes-by-reduction -p minPercent=25 --format csv",
+            "coprod-kg query outcome-quote -p outcome=out:popp-overnight-stays",
+            "coprod-kg query case-study-graph -p caseStudy=cs:popp --format json-ld",
+            "coprod-kg query --file my-question.rq -o answer.tsv --format tsv",
+        ]
+    ),
+)
 @click.argument("name", required=False)
 @click.option(
     "-p",
@@ -26,23 +47,15 @@ from coprod_kg.errors import InputError
     type=click.Path(path_type=Path),
     help="Run this .rq file instead of a stored query.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    default="table",
-    show_default=True,
-    help="Output of SELECT/ASK; CONSTRUCT and DESCRIBE always print Turtle.",
+@format_option(
+    RESULT_FORMATS + RDF_FORMATS,
+    help="table, csv, tsv, json for SELECT/ASK; turtle, json-ld, ntriples for CONSTRUCT and "
+    "DESCRIBE (which print Turtle for the others).",
 )
-@click.option(
-    "--width",
-    type=click.IntRange(min=20),
-    default=80,
-    show_default=True,
-    help="Width of the table format.",
-)
+@width_option()
+@output_option()
 @click.pass_obj
-def query(settings, name, params, query_file, fmt, width) -> None:
+def query(settings, name, params, query_file, fmt, width, output) -> None:
     """Run the stored query NAME (see `coprod-kg queries`) or a query file."""
     from coprod_kg.graph.store import open_store
     from coprod_kg.queries import catalogue
@@ -60,7 +73,7 @@ def query(settings, name, params, query_file, fmt, width) -> None:
         stored = catalogue.get_query(name)
     text = catalogue.bound_text(stored, catalogue.parse_assignments(params))
     result = open_store(settings).query(text)
-    click.echo(render(result, fmt, width), nl=False)
+    emit(render(result, fmt, table_width(width)), output)
 
 
 @click.command("queries")

@@ -8,28 +8,61 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import dataclass
 
 import click
 
+from coprod_kg.commands.options import (
+    EXIT_ERROR_LINE,
+    RDF_FORMATS,
+    emit,
+    epilog,
+    format_option,
+    output_option,
+    table_width,
+    width_option,
+)
 from coprod_kg.errors import EXIT_NONCONFORMING, EXIT_OK
 
 OTHER = "(not in a case study)"
-WIDTH = 80
 MAX_GATE_ROWS = 10
 
 
-@click.command("validate")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "turtle"]),
-    default="text",
-    show_default=True,
-    help="text: completeness table and gates; json: every result; turtle: the SHACL report.",
+@click.command(
+    "validate",
+    epilog=epilog(
+        [
+            "coprod-kg validate",
+            "coprod-kg validate --all --width 120",
+            "coprod-kg validate --format json -o report.json",
+            "coprod-kg --source my-data/ validate --format turtle",
+        ],
+        [
+            "0  the graph conforms (warnings allowed) and every gate returns no rows",
+            "1  a shape violation, or a gate with rows",
+            EXIT_ERROR_LINE,
+        ],
+    ),
 )
+@format_option(
+    ("table", "json") + RDF_FORMATS,
+    help="table: summary, case studies with findings, gates; json: every result; "
+    "turtle, json-ld, ntriples: the SHACL validation report.",
+)
+@click.option("--all", "show_all", is_flag=True,
+              help="List every case study, also those without violations or warnings.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="List at most N case studies (with their messages).")
+@width_option()
+@output_option()
 @click.pass_context
-def validate(ctx: click.Context, fmt: str) -> None:
-    """Check the graph against the shapes and the quality gates."""
+def validate(ctx: click.Context, fmt: str, show_all: bool, limit: int | None,
+             width: int | None, output) -> None:
+    """Check the graph against the SHACL shapes and the quality gates.
+
+    The table format starts with the verdict and the counts, then lists only the case
+    studies with violations or warnings (--all: every one) and their messages, then the
+    quality gates (queries/*-violation.rq)."""
     from coprod_kg.graph.load import load_shapes
     from coprod_kg.graph.store import open_store
     from coprod_kg.validation.gates import run_gates
@@ -43,15 +76,26 @@ def validate(ctx: click.Context, fmt: str) -> None:
     case_studies = _case_studies(store)
     if fmt == "json":
         document = {**_as_json(report, gates), "needs_shacl_sparql": sparql_shapes}
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    elif fmt == "turtle":
-        from coprod_kg.graph.serialise import to_turtle
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif fmt in RDF_FORMATS:
+        from coprod_kg.graph.serialise import serialise
 
-        click.echo(to_turtle(report.report_graph), nl=False)
+        text = serialise(report.report_graph, fmt)
     else:
-        click.echo(format_text(report, gates, case_studies, sparql_shapes), nl=False)
+        view = View(table_width(width), show_all, limit)
+        text = format_text(report, gates, case_studies, view, sparql_shapes)
+    emit(text, output)
     ok = report.conforms and all(gate.passed for gate in gates)
     ctx.exit(EXIT_OK if ok else EXIT_NONCONFORMING)
+
+
+@dataclass(frozen=True)
+class View:
+    """How much of the report the table format shows."""
+
+    width: int = 80
+    show_all: bool = False
+    limit: int | None = None
 
 
 def _case_studies(store) -> list[tuple[str, str]]:
@@ -96,63 +140,119 @@ def _as_json(report, gates) -> dict:
     }
 
 
-def format_text(report, gates, case_studies: list[tuple[str, str]],
+def format_text(report, gates, case_studies: list[tuple[str, str]], view: View = View(),
                 sparql_shapes: list[str] | None = None) -> str:
-    from coprod_kg.namespaces import compact_iri
-
     grouped = report.by_case_study()
     labels = dict(case_studies)
     keys = [iri for iri, _ in case_studies] + sorted(k for k in grouped if k not in labels)
-    lines = ["Completeness by case study (SHACL shapes)", ""]
-    name_width = max([len("case study")] + [len(_name(k)) for k in keys])
-    lines.append(f"  {'case study'.ljust(name_width)}  violations  warnings  label")
-    for key in keys:
-        results = grouped.get(key, [])
-        violations = sum(1 for r in results if r.severity == "Violation")
-        warnings = sum(1 for r in results if r.severity == "Warning")
-        counts = f"{violations:>10}  {warnings:>8}"
-        row = f"  {_name(key).ljust(name_width)}  {counts}  {labels.get(key, '')}"
-        lines.append(_clip(row.rstrip(), WIDTH))
-    messages = [(key, r) for key in keys for r in grouped.get(key, []) if r.severity != "Info"]
-    if messages:
-        lines += ["", "Messages:"]
-        for _key, result in messages:
-            focus = compact_iri(result.focus_node)
-            path = f" {_compact_path(result.path)}" if result.path else ""
-            text = f"{result.severity} {focus}{path}: {result.message}"
-            lines += textwrap.wrap(text, WIDTH, initial_indent="  ", subsequent_indent="      ")
+    counts = {key: _counts(grouped.get(key, [])) for key in keys}
+    flagged = [key for key in keys if any(counts[key])]
+    shown = keys if view.show_all else flagged
+    if view.limit is not None:
+        shown = shown[: view.limit]
+    lines = [_verdict(report, gates)]
+    lines.append(
+        f"Case studies: {len(keys)} checked, "
+        f"{sum(1 for k in keys if counts[k][0])} with violations, "
+        f"{sum(1 for k in keys if counts[k][1] and not counts[k][0])} with warnings only"
+    )
+    lines += ["", _case_study_heading(view, len(shown), len(flagged), len(keys))]
+    if shown:
+        lines += ["", _case_study_table(shown, counts, labels, view.width)]
+    lines += _messages(grouped, shown, view.width)
     lines += ["", "Quality gates (queries/*-violation.rq)", ""]
+    lines += _gate_lines(gates, view.width)
+    lines += _sparql_note(sparql_shapes or [], view.width)
+    lines += ["", _verdict(report, gates)]
+    return "\n".join(lines) + "\n"
+
+
+def _counts(results) -> tuple[int, int]:
+    violations = sum(1 for r in results if r.severity == "Violation")
+    warnings = sum(1 for r in results if r.severity == "Warning")
+    return violations, warnings
+
+
+def _verdict(report, gates) -> str:
+    failed = sum(1 for gate in gates if not gate.passed)
+    verdict = "conforms" if report.conforms and not failed else "does NOT conform"
+    return (
+        f"Result: {verdict}: {len(report.violations())} violations, {len(report.warnings())} "
+        f"warnings, {len(gates) - failed}/{len(gates)} gates passed"
+    )
+
+
+def _case_study_heading(view: View, shown: int, flagged: int, total: int) -> str:
+    if view.show_all:
+        return f"SHACL shapes, every case study ({shown} of {total}):"
+    return f"SHACL shapes, case studies with findings ({shown} of {flagged}; --all: every one):"
+
+
+def _case_study_table(shown, counts, labels, width: int) -> str:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from coprod_kg.graph.results import QueryResult
+    from coprod_kg.queries.render import to_table
+
+    rows = [
+        (
+            URIRef(key) if key else Literal(OTHER),
+            Literal(counts[key][0], datatype=XSD.integer),
+            Literal(counts[key][1], datatype=XSD.integer),
+            Literal(labels.get(key, "")) if labels.get(key) else None,
+        )
+        for key in shown
+    ]
+    result = QueryResult("SELECT", ["case study", "violations", "warnings", "label"], rows)
+    table = to_table(result, width - 2).rstrip("\n").splitlines()[:-1]  # no "(n rows)"
+    return "\n".join(f"  {line}".rstrip() for line in table)
+
+
+def _messages(grouped, shown, width: int) -> list[str]:
+    from coprod_kg.namespaces import compact_iri
+
+    messages = [(key, r) for key in shown for r in grouped.get(key, []) if r.severity != "Info"]
+    if not messages:
+        return []
+    lines = ["", "Messages:"]
+    for _key, result in messages:
+        focus = compact_iri(result.focus_node)
+        path = f" {_compact_path(result.path)}" if result.path else ""
+        text = f"{result.severity} {focus}{path}: {result.message}"
+        lines += _wrap(text, width, "  ", "      ")
+    return lines
+
+
+def _gate_lines(gates, width: int) -> list[str]:
+    lines = []
     for gate in gates:
         status = "ok  " if gate.passed else "FAIL"
         count = "" if gate.passed else f" ({len(gate.rows)} row{'s' if len(gate.rows) > 1 else ''})"
-        lines.append(_clip(f"  {status}  {gate.name}{count}: {gate.summary}", WIDTH))
-        for row in gate.rows[:MAX_GATE_ROWS]:
-            lines.append(_clip("          " + "  ".join(_cell(term) for term in row), WIDTH))
+        lines += _wrap(f"{status}  {gate.name}{count}: {gate.summary}", width, "  ", "        ")
+        for row in gate.rows[:MAX_GATE_ROWS]:  # identifiers whole, never cut
+            lines.append("          " + "  ".join(_cell(term) for term in row))
         if len(gate.rows) > MAX_GATE_ROWS:
             lines.append(
                 f"          … {len(gate.rows) - MAX_GATE_ROWS} more"
                 f" (run: coprod-kg query {gate.name})"
             )
-    failed = sum(1 for gate in gates if not gate.passed)
-    verdict = "conforms" if report.conforms and not failed else "does NOT conform"
-    lines += _sparql_note(sparql_shapes or [])
-    lines += [
-        "",
-        f"Result: {verdict}: {len(report.violations())} violations, {len(report.warnings())} "
-        f"warnings, {len(gates) - failed}/{len(gates)} gates passed",
-    ]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
-def _sparql_note(shapes: list[str]) -> list[str]:
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """Wrapped at spaces only: a CURIE or a path is never split."""
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _sparql_note(shapes: list[str], width: int = 80) -> list[str]:
     """Lines naming the shapes a SHACL Core engine would skip (none: no lines)."""
-    import textwrap
-
     if not shapes:
         return []
     names = ", ".join(_name(shape) for shape in shapes)
     text = f"Shapes that need SHACL-SPARQL (a SHACL Core engine skips them): {names}"
-    return ["", *textwrap.wrap(text, WIDTH, subsequent_indent="  ")]
+    return ["", *_wrap(text, width, "", "  ")]
 
 
 def _compact_path(path: str) -> str:
@@ -175,10 +275,6 @@ def _name(key: str | None) -> str:
     from coprod_kg.namespaces import compact_iri
 
     return compact_iri(key) if key else OTHER
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _cell(term) -> str:

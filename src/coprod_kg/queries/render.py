@@ -1,6 +1,7 @@
 """Render query results: a table that fits the terminal, CSV, TSV, SPARQL 1.1 results JSON.
 
-CONSTRUCT and DESCRIBE results are rendered as Turtle whatever the format.
+CONSTRUCT and DESCRIBE results are a graph: Turtle, JSON-LD or N-Triples (Turtle for the
+result formats).
 """
 
 from __future__ import annotations
@@ -15,18 +16,26 @@ from coprod_kg.graph.results import QueryResult, TermView, term_view
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = ("turtle", "json-ld", "ntriples")
 TRUNCATION_MARKER = "…"
 MAX_LINES_PER_CELL = 4
-MIN_COLUMN_WIDTH = 6
+MIN_COLUMN_WIDTH = 10
 SEPARATOR = "  "
 
 
 def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
-    """The result as text in one of FORMATS (graphs always as Turtle)."""
+    """The result as text in one of FORMATS; a graph in one of GRAPH_FORMATS (else Turtle)."""
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
-        from coprod_kg.graph.serialise import to_turtle
+        from coprod_kg.graph.serialise import serialise
 
-        return to_turtle(result.graph)
+        return serialise(result.graph, fmt if fmt in GRAPH_FORMATS else "turtle")
+    if fmt in GRAPH_FORMATS:
+        from coprod_kg.errors import InputError
+
+        raise InputError(
+            f"--format {fmt}: a {result.kind} query gives rows, not a graph "
+            f"(use one of {', '.join(FORMATS)})"
+        )
     if fmt == "json":
         return json.dumps(to_sparql_json(result), indent=2, ensure_ascii=False) + "\n"
     if result.kind == "ASK":
@@ -148,21 +157,65 @@ def display_value(term) -> str:
     return printable(compact_iri(view.value))
 
 
+NUMERIC_DATATYPES = frozenset(
+    f"http://www.w3.org/2001/XMLSchema#{name}"
+    for name in (
+        "integer", "decimal", "double", "float", "int", "long", "short", "byte",
+        "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
+        "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte",
+    )
+)
+MIN_PROSE_WIDTH = 12
+
+
+def is_number(term) -> bool:
+    view = term_view(term)
+    return view is not None and view.kind == "literal" and view.datatype in NUMERIC_DATATYPES
+
+
+def is_identifier(term) -> bool:
+    """IRIs (shown as CURIEs), blank nodes, and literals without white space (a DOI, a slug):
+    a table never splits these."""
+    view = term_view(term)
+    return view is not None and (view.kind != "literal" or not view.value.split()[1:])
+
+
+def column_kinds(result: QueryResult) -> list[str]:
+    """"number" (right-aligned, whole), "identifier" (whole) or "prose" (wrapped, cut) for
+    each column: a column is of a kind when every value in it is."""
+    kinds = []
+    for index in range(len(result.variables)):
+        terms = [row[index] for row in result.terms if row[index] is not None]
+        if terms and all(is_number(term) for term in terms):
+            kinds.append("number")
+        elif all(is_identifier(term) for term in terms):
+            kinds.append("identifier")
+        else:
+            kinds.append("prose")
+    return kinds
+
+
 def to_table(result: QueryResult, width: int = 80) -> str:
-    """An aligned table no wider than `width`; long cells wrap, then end with a marker."""
+    """An aligned table that fits `width` when it can: prose columns wrap at word boundaries
+    (at most MAX_LINES_PER_CELL lines, then a marker); identifiers and numbers are never
+    split or cut, so a table of wide identifiers may be wider than `width`."""
     headers = list(result.variables)
-    cells = [[display_value(term) for term in row] for row in result.terms]
     if not headers:
         return "(no columns)\n"
-    widths = fit_widths(headers, cells, width)
-    lines = [_join([_header_cell(h, w).ljust(w) for h, w in zip(headers, widths, strict=True)])]
+    cells = [[display_value(term) for term in row] for row in result.terms]
+    kinds = column_kinds(result)
+    widths = fit_widths(headers, cells, width, kinds)
+    lines = [_join([_header_cell(h, w, k) for h, w, k in zip(headers, widths, kinds, strict=True)])]
     lines.append(_join(["-" * w for w in widths]))
     for row in cells:
-        wrapped = [wrap_cell(text, w) for text, w in zip(row, widths, strict=True)]
+        wrapped = [
+            wrap_cell(text, w) if kind == "prose" else [text]
+            for text, w, kind in zip(row, widths, kinds, strict=True)
+        ]
         for line_number in range(max(len(parts) for parts in wrapped)):
             parts = [
-                (part[line_number] if line_number < len(part) else "").ljust(w)
-                for part, w in zip(wrapped, widths, strict=True)
+                _align(part[line_number] if line_number < len(part) else "", w, kind)
+                for part, w, kind in zip(wrapped, widths, kinds, strict=True)
             ]
             lines.append(_join(parts))
     count = len(cells)
@@ -170,25 +223,36 @@ def to_table(result: QueryResult, width: int = 80) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _align(text: str, width: int, kind: str) -> str:
+    return text.rjust(width) if kind == "number" else text.ljust(width)
+
+
 def _join(parts: list[str]) -> str:
     return SEPARATOR.join(parts).rstrip()
 
 
-def fit_widths(headers: list[str], cells: list[list[str]], width: int) -> list[int]:
-    """Column widths whose sum (with separators) fits `width`.
+def fit_widths(
+    headers: list[str], cells: list[list[str]], width: int, kinds: list[str] | None = None
+) -> list[int]:
+    """Column widths whose sum (with separators) fits `width` if the whole columns allow it.
 
-    The widest column gives way first; a column keeps the width of its header (its floor)
-    until every column is at its floor, and only then shrinks to MIN_COLUMN_WIDTH.
+    Identifier and number columns keep their natural width (header included). Prose columns
+    share the rest: the widest gives way first; a prose column keeps the width of its header
+    (at least MIN_PROSE_WIDTH) until every prose column is at that floor, and only then
+    shrinks to MIN_COLUMN_WIDTH.
     """
+    kinds = kinds or ["prose"] * len(headers)
     natural = [
         max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)
     ]
     budget = width - len(SEPARATOR) * (len(headers) - 1)
     widths = list(natural)
-    floors = [min(n, max(MIN_COLUMN_WIDTH, len(h))) for n, h in zip(natural, headers, strict=True)]
-    for floor in (floors, [min(n, MIN_COLUMN_WIDTH) for n in natural]):
+    prose = [i for i, kind in enumerate(kinds) if kind == "prose"]
+    first_floor = {i: min(natural[i], max(MIN_PROSE_WIDTH, len(headers[i]))) for i in prose}
+    last_floor = {i: min(natural[i], MIN_COLUMN_WIDTH) for i in prose}
+    for floor in (first_floor, last_floor):
         while sum(widths) > budget:
-            shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i]]
+            shrinkable = [i for i in prose if widths[i] > floor[i]]
             if not shrinkable:
                 break
             widest = max(shrinkable, key=lambda i: widths[i])
@@ -196,18 +260,25 @@ def fit_widths(headers: list[str], cells: list[list[str]], width: int) -> list[i
     return widths
 
 
-def _header_cell(header: str, width: int) -> str:
-    return header if len(header) <= width else header[: width - 1] + TRUNCATION_MARKER
+def _header_cell(header: str, width: int, kind: str = "prose") -> str:
+    if len(header) > width:
+        header = header[: width - 1] + TRUNCATION_MARKER
+    return _align(header, width, kind)
 
 
 def wrap_cell(text: str, width: int) -> list[str]:
-    """The cell's lines: wrapped at `width`, at most MAX_LINES_PER_CELL, marker if cut."""
+    """The cell's lines: wrapped at word boundaries within `width`, at most
+    MAX_LINES_PER_CELL; a word longer than `width`, or text beyond the last line, is cut
+    and ends with the marker."""
     if len(text) <= width:
         return [text]
-    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
-    if len(lines) <= MAX_LINES_PER_CELL:
-        return lines
-    kept = lines[:MAX_LINES_PER_CELL]
-    last = kept[-1]
-    kept[-1] = (last[: width - 1] if len(last) >= width else last) + TRUNCATION_MARKER
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    kept = [_cut(line, width) for line in lines[:MAX_LINES_PER_CELL]]
+    if len(lines) > MAX_LINES_PER_CELL and not kept[-1].endswith(TRUNCATION_MARKER):
+        last = kept[-1]
+        kept[-1] = (last[: width - 1] if len(last) >= width else last) + TRUNCATION_MARKER
     return kept
+
+
+def _cut(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 1] + TRUNCATION_MARKER
