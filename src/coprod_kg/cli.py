@@ -7,6 +7,7 @@ are imported inside the commands so that `coprod-kg --help` stays fast.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,12 @@ from pathlib import Path
 import click
 
 from coprod_kg import __version__
+from coprod_kg.commands.layout import (
+    format_grouped_commands,
+    move_global_options,
+    wants_json_errors,
+)
+from coprod_kg.commands.options import EXIT_ERROR_LINE, JSON_ERRORS, epilog
 from coprod_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, CoprodError
 from coprod_kg.settings import Settings
 
@@ -21,7 +28,8 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 class CliError(click.ClickException):
-    """A library error shown as one line on stderr, with the library's exit code."""
+    """A library error shown as one line on stderr, with the library's exit code; one JSON
+    object (message, exit code) when the command line asks for `--format json`."""
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
@@ -30,6 +38,10 @@ class CliError(click.ClickException):
     def show(self, file=None) -> None:
         from coprod_kg.text import printable
 
+        if JSON_ERRORS["on"]:
+            error = {"error": self.format_message(), "exitCode": self.exit_code}
+            click.echo(json.dumps(error, ensure_ascii=False), err=True)
+            return
         click.echo(f"coprod-kg: error: {printable(self.format_message())}", err=True)
 
 
@@ -47,7 +59,19 @@ def _positive_seconds(ctx: click.Context, param: click.Parameter, value: float) 
 
 
 class CoprodGroup(click.Group):
-    """Turns CoprodError and click's usage errors into one-line CliErrors for every command."""
+    """Turns CoprodError and click's usage errors into one-line CliErrors for every command;
+    lists the commands by group; takes global options also after the command."""
+
+    def main(self, args=None, *rest, **kwargs):
+        args = sys.argv[1:] if args is None else list(args)
+        JSON_ERRORS["on"] = wants_json_errors(args)
+        return super().main(args, *rest, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, move_global_options(self, args))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        format_grouped_commands(self, ctx, formatter)
 
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -125,7 +149,28 @@ def _silence_stdout() -> None:
         pass
 
 
-@click.group(cls=CoprodGroup, context_settings=CONTEXT_SETTINGS)
+@click.group(
+    cls=CoprodGroup,
+    context_settings=CONTEXT_SETTINGS,
+    epilog=(
+        "Global options may also follow the command (`coprod-kg validate --store memory`). "
+        "`coprod-kg COMMAND --help` gives each command's examples and exit status; "
+        "`coprod-kg completion bash|zsh|fish` prints a shell completion script.\n\n"
+        + epilog(
+            [
+                "coprod-kg queries --tag outcomes",
+                "coprod-kg query outcomes-by-reduction -p minPercent=25",
+                "coprod-kg --store memory validate --format json",
+                "coprod-kg --source my-case-studies/ site -o build/site",
+            ],
+            [
+                "0  success (validate: the graph conforms)",
+                "1  validate: the graph does not conform; links check: a broken link",
+                EXIT_ERROR_LINE,
+            ],
+        )
+    ),
+)
 @click.version_option(__version__, "--version", prog_name="coprod-kg")
 @click.option(
     "--source",
@@ -177,7 +222,14 @@ def cli(
     allow_federation,
     debug,
 ) -> None:
-    """coprod-kg: query, validate and publish the evidence base for co-production."""
+    """coprod-kg: query, validate and publish the evidence base for co-production.
+
+    \b
+    Start with:
+      coprod-kg queries                      the questions the graph answers
+      coprod-kg query principles             run one (-p NAME=VALUE for its parameters)
+      coprod-kg validate                     check the graph
+    """
     ctx.obj = Settings(
         sources=tuple(sources),
         store=store,

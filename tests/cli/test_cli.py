@@ -41,7 +41,7 @@ def test_help_imports_neither_rdflib_nor_pyshacl():
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    assert "Commands:" in done.stdout
+    assert "Query commands:" in done.stdout
     assert done.stdout.strip().endswith("HEAVY []")
 
 

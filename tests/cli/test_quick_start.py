@@ -96,6 +96,6 @@ def test_the_venv_command_works_without_activating(clone, make_run):
     imported = subprocess.run(
         [str(clone / ".venv" / "bin" / "python"), "-c",
          "import coprod_kg; print(coprod_kg.__file__)"],
-        capture_output=True, text=True, check=True,
+        env=clean_environment(), capture_output=True, text=True, check=True,
     )
     assert imported.stdout.strip() == str(clone / "src" / "coprod_kg" / "__init__.py")

@@ -18,6 +18,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "links": ("links",),
     "describe": ("describe",),
     "authoring": ("new_group", "import_command", "export_template_command"),
+    "completion": ("completion",),
 }
 
 

@@ -7,13 +7,21 @@ from pathlib import Path
 
 import click
 
+from coprod_kg.commands.options import JSON_ERRORS, epilog, format_option
 
-@click.group("new")
+
+@click.group("new", epilog=epilog(["coprod-kg new case-study my-programme -o my-programme.yaml"]))
 def new_group() -> None:
     """Write an empty, documented template for something new."""
 
 
-@new_group.command("case-study")
+@new_group.command(
+    "case-study",
+    epilog=epilog([
+        "coprod-kg new case-study my-programme -o my-programme.yaml",
+        "coprod-kg import my-programme.yaml",
+    ]),
+)
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (via a temporary file and a rename); default: stdout.")
@@ -30,7 +38,13 @@ def new_case_study(settings, slug: str, output: Path | None) -> None:
     _emit(text, output)
 
 
-@new_group.command("sheet")
+@new_group.command(
+    "sheet",
+    epilog=epilog([
+        "coprod-kg new sheet -o my-extraction.xlsx",
+        "coprod-kg import my-extraction.xlsx",
+    ]),
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The sheet to write: .xlsx (drop-down lists, a sheet explaining each column) "
                    "or .csv (the header row).")
@@ -46,7 +60,21 @@ def new_sheet_command(settings, output: Path) -> None:
     _emit(new_sheet(output, load_graph(settings.sources or None)), output)
 
 
-@click.command("import")
+@click.command(
+    "import",
+    epilog=epilog(
+        [
+            "coprod-kg import my-programme.yaml",
+            "coprod-kg import --replace popp.yaml",
+            "coprod-kg import extraction.xlsx --create-new --format json",
+        ],
+        [
+            "0  everything was written",
+            "1  the graph the files make has shape violations (nothing written)",
+            "2  bad input, named with its file, line and field (nothing written)",
+        ],
+    ),
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True,
               help="Replace a case study that already exists (same id), and overwrite the "
@@ -59,8 +87,10 @@ def new_sheet_command(settings, output: Path) -> None:
 @click.option("--create-new", is_flag=True,
               help="Create the populations, settings, places and organisations a sheet names "
                    "that the graph does not have (default: refuse, listing the closest).")
+@format_option(("table", "json"), help="table: one line a file; json: files written, removed "
+               "and warnings.")
 def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None,
-                   mapping: Path | None, create_new: bool) -> None:
+                   mapping: Path | None, create_new: bool, fmt: str) -> None:
     """Check templates (.yaml), extraction sheets (.csv, .xlsx) and reference files (.ris,
     .bib, CSL-JSON .json), then write them.
 
@@ -77,10 +107,20 @@ def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None
         result = import_templates(list(files), data_dir, replace=replace, mapping=mapping,
                                   create_new=create_new)
     except TemplateError as error:
+        if JSON_ERRORS["on"]:
+            joined = TemplateError(["; ".join(error.errors)], error.exit_code)
+            raise joined from None
         if len(error.errors) > 1:  # one line each; the group then prints the summary
             for line in error.errors:
                 click.echo(f"coprod-kg: error: {line}", err=True)
         raise
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"written": [str(p) for p in result.written],
+                               "removed": [str(p) for p in result.removed],
+                               "warnings": list(result.warnings)}, indent=2))
+        return
     for warning in result.warnings:
         click.echo(f"coprod-kg: warning: {warning}", err=True)
     for path in result.removed:
@@ -89,7 +129,13 @@ def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None
         click.echo(f"wrote {path}")
 
 
-@click.command("export-template")
+@click.command(
+    "export-template",
+    epilog=epilog([
+        "coprod-kg export-template cs:popp -o popp.yaml",
+        "coprod-kg import --replace popp.yaml",
+    ]),
+)
 @click.argument("case")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File to write (via a temporary file and a rename); default: stdout.")

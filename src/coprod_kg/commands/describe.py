@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import click
 
+from coprod_kg.commands.options import RDF_FORMATS, epilog, format_option, output_option
 from coprod_kg.errors import InputError
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -23,11 +23,17 @@ def _real_date(text: str) -> bool:
     return True
 
 
-@click.command("describe")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "json-ld"]), default="turtle",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File to write (via a temporary file and a rename); default: stdout.")
+@click.command(
+    "describe",
+    epilog=epilog([
+        "coprod-kg describe",
+        "coprod-kg describe --format json-ld -o build/void.jsonld",
+        "coprod-kg describe --sparql-endpoint https://example.org/sparql "
+        "--contact-email someone@example.org",
+    ]),
+)
+@format_option(RDF_FORMATS, default="turtle")
+@output_option()
 @click.option("--base-url", default="https://w3id.org/coprod-kg/", show_default=True,
               help="Where the dumps (coprod-kg.ttl, coprod-kg.jsonld) are published.")
 @click.option("--sparql-endpoint", metavar="URL",

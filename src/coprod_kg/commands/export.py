@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from coprod_kg.commands.options import RDF_FORMATS, epilog, format_option, output_option
 
-@click.command("export")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["turtle", "json-ld", "ntriples", "csv", "xlsx"]),
-    default="turtle",
-    show_default=True,
+
+@click.command(
+    "export",
+    epilog=epilog([
+        "coprod-kg export --format turtle -o build/coprod-kg.ttl",
+        "coprod-kg export --format json-ld -o build/coprod-kg.jsonld",
+        "coprod-kg export --format xlsx -o case-studies.xlsx",
+        "coprod-kg --source my-data/ export --format ntriples > my-data.nt",
+    ]),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="File to write (via a temporary file and a rename); default: stdout.",
-)
+@format_option(RDF_FORMATS + ("csv", "xlsx"), default="turtle",
+               help="turtle (longturtle, the project's prefixes), json-ld (compacted with "
+               "ontology/context.jsonld), ntriples (sorted lines); csv, xlsx: an extraction "
+               "sheet.")
+@output_option()
 @click.pass_obj
 def export(settings, fmt, output) -> None:
     """Export the ontology and data (the same text for the same graph, run after run).

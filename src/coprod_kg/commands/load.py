@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import click
 
+from coprod_kg.commands.options import epilog, format_option
 
-@click.command("load")
+
+@click.command(
+    "load",
+    epilog=epilog([
+        "coprod-kg load --endpoint http://127.0.0.1:7878/query",
+        "coprod-kg load --endpoint http://127.0.0.1:7878/query --graph https://example.org/g",
+        "COPROD_KG_ENDPOINT_USER=me COPROD_KG_ENDPOINT_PASSWORD=... coprod-kg load "
+        "--endpoint https://example.org/sparql --format json",
+    ]),
+)
 @click.option("--endpoint", "endpoint", metavar="URL",
               help="Query endpoint of the target server (default: the global --endpoint).")
 @click.option("--graph", "graph", metavar="IRI",
@@ -15,8 +25,9 @@ import click
 @click.option("--gsp-endpoint", metavar="URL",
               help="Graph Store endpoint (default: the global option, else a sibling of "
                    "--endpoint).")
+@format_option(("table", "json"), help="table: one line; json: triples, graph, endpoint.")
 @click.pass_obj
-def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint) -> None:
+def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint, fmt) -> None:
     """Load the graph into a SPARQL 1.1 server, replacing the target graph.
 
     The graph (ontology plus bundled data, or --source) is read locally, PUT into a
@@ -47,5 +58,11 @@ def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint) -> No
     if outcome.stale_removed:
         click.echo(f"coprod-kg: warning: removed {outcome.stale_removed} stale staging "
                    "graph(s) of an earlier, interrupted load", err=True)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"triples": outcome.triples, "graph": outcome.graph,
+                               "endpoint": outcome.endpoint}))
+        return
     where = f"<{outcome.graph}>" if outcome.graph else "the default graph"
     click.echo(f"loaded {outcome.triples} triples into {where} at {outcome.endpoint}")

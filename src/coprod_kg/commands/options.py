@@ -13,6 +13,8 @@ import click
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 RDF_FORMATS = ("turtle", "json-ld", "ntriples")
 DEFAULT_WIDTH = 80
+# on when the command line asks for `--format json`: errors are then one JSON object
+JSON_ERRORS = {"on": False}
 # older names, still accepted but not shown: `--format text` is the table
 FORMAT_ALIASES = {"text": "table"}
 

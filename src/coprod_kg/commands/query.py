@@ -76,24 +76,54 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
     emit(render(result, fmt, table_width(width)), output)
 
 
-@click.command("queries")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+@click.command(
+    "queries",
+    epilog=epilog(["coprod-kg queries", "coprod-kg queries --format json",
+                   "coprod-kg queries --format csv -o queries.csv"]),
 )
-def queries(fmt) -> None:
+@format_option(RESULT_FORMATS, help="table: name, summary, parameters; csv, tsv: one row a "
+               "query; json: with typed parameters.")
+@output_option()
+def queries(fmt, output) -> None:
     """List the stored queries: name, summary and parameters."""
     from coprod_kg.queries import catalogue
 
     listing = catalogue.summary_rows(catalogue.load_catalogue())
     if fmt == "json":
-        click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+        emit(json.dumps(listing, indent=2, ensure_ascii=False) + "\n", output)
         return
+    if fmt in ("csv", "tsv"):
+        emit(_listing_table(listing, fmt), output)
+        return
+    lines = []
     for entry in listing:
-        click.echo(entry["name"])
-        click.echo(f"    {entry['summary']}")
+        lines.append(entry["name"])
+        lines.append(f"    {entry['summary']}")
         for parameter in entry["parameters"]:
-            if parameter["default"] is not None:
-                note = f"default {parameter['default']}"
-            else:
-                note = "required" if parameter["required"] else "optional"
-            click.echo(f"    -p {parameter['name']}=<{parameter['type']}>  ({note})")
+            lines.append(f"    {_parameter_text(parameter)}")
+    emit("\n".join(lines) + "\n" if lines else "", output)
+
+
+def _parameter_text(parameter: dict) -> str:
+    if parameter["default"] is not None:
+        note = f"default {parameter['default']}"
+    else:
+        note = "required" if parameter["required"] else "optional"
+    return f"-p {parameter['name']}=<{parameter['type']}>  ({note})"
+
+
+def _listing_table(listing: list[dict], fmt: str) -> str:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buffer, lineterminator="\r\n")
+    else:
+        writer = csv.writer(buffer, delimiter="\t", lineterminator="\n",
+                            quoting=csv.QUOTE_NONE, escapechar="\\")
+    writer.writerow(["name", "summary", "parameters"])
+    for entry in listing:
+        parameters = "; ".join(_parameter_text(p) for p in entry["parameters"])
+        writer.writerow([entry["name"], entry["summary"], parameters])
+    return buffer.getvalue()

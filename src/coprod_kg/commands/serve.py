@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import click
 
+from coprod_kg.commands.options import EXIT_ERROR_LINE, epilog
 
-@click.command("serve")
+
+@click.command(
+    "serve",
+    epilog=epilog(
+        [
+            "coprod-kg serve",
+            "coprod-kg serve --port 0",
+            "coprod-kg --source my-data/ serve --port 8001 --query-timeout 10",
+        ],
+        ["0  stopped with Ctrl-C", EXIT_ERROR_LINE],
+    ),
+)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback by default; 0.0.0.0 exposes it to the network).")
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,

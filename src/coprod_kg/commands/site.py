@@ -7,13 +7,21 @@ from pathlib import Path
 
 import click
 
+from coprod_kg.commands.options import epilog, format_option
 from coprod_kg.errors import InputError
 from coprod_kg.settings import Settings
 
 MAP_FORMATS = ("svg", "png", "html")
 
 
-@click.command("site")
+@click.command(
+    "site",
+    epilog=epilog([
+        "coprod-kg site -o build/site",
+        "coprod-kg --source my-data/ site -o build/my-site --format json",
+        "python -m http.server -d build/site 8000   # then open http://127.0.0.1:8000/",
+    ]),
+)
 @click.option(
     "-o",
     "--output",
@@ -21,8 +29,9 @@ MAP_FORMATS = ("svg", "png", "html")
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder to write the site into: created, or replaced if it holds an earlier site.",
 )
+@format_option(("table", "json"), help="table: the index page's path; json: the pages written.")
 @click.pass_obj
-def site_command(settings: Settings, output: Path) -> None:
+def site_command(settings: Settings, output: Path, fmt: str) -> None:
     """Build the static HTML site (home, gap map, case studies, principles, references,
     ontology, queries and downloads). It opens from file:// or any static host."""
     from coprod_kg.graph.store import open_store
@@ -30,10 +39,23 @@ def site_command(settings: Settings, output: Path) -> None:
 
     report = build_site(open_store(settings), output)
     click.echo(f"wrote {len(report.pages)} pages to {output}", err=True)
-    click.echo(str(output / "index.html"))
+    if fmt == "json":
+        import json
+
+        pages = sorted(str(page) for page in report.pages)
+        click.echo(json.dumps({"index": str(output / "index.html"), "pages": pages}, indent=2))
+    else:
+        click.echo(str(output / "index.html"))
 
 
-@click.command("map")
+@click.command(
+    "map",
+    epilog=epilog([
+        "coprod-kg map -o build/gap-map.svg",
+        "coprod-kg map -o build/gap-map.png --scale 3",
+        "coprod-kg map --format html > gap-map.html",
+    ]),
+)
 @click.option(
     "--format",
     "fmt",

@@ -72,3 +72,21 @@ def format_text(stats: GraphStats) -> str:
         f"  {name.ljust(width)}  {count:>5}" for name, count in stats.outcomes_per_category.items()
     ]
     return "\n".join(lines) + "\n"
+
+
+def as_result(stats: GraphStats):
+    """The counts as rows (measure, name, count), for CSV and TSV."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from coprod_kg.graph.results import QueryResult
+
+    def count(n: int) -> Literal:
+        return Literal(n, datatype=XSD.integer)
+
+    rows = [(Literal("triples"), None, count(stats.triples))]
+    rows += [(Literal("instances"), Literal(k), count(v))
+             for k, v in stats.instances_per_class.items()]
+    rows += [(Literal("outcomes"), Literal(k), count(v))
+             for k, v in stats.outcomes_per_category.items()]
+    return QueryResult("SELECT", ["measure", "name", "count"], rows)
