@@ -108,7 +108,7 @@ def test_every_command_has_help(runner, command):
 
 
 def test_queries_json_lists_every_stored_query(runner, repo_root):
-    outcome = runner.invoke(cli, ["queries", "--format", "json"])
+    outcome = runner.invoke(cli, ["queries", "--all", "--format", "json"])
     assert outcome.exit_code == 0, outcome.output
     listing = json.loads(outcome.stdout)
     names = [entry["name"] for entry in listing]
@@ -126,6 +126,26 @@ def test_queries_table(runner):
     assert "learning-points\n    The learning points of a given case study" in outcome.stdout
     assert "    -p caseStudy=<iri>  (default https://" in outcome.stdout
     assert "    -p text=<literal>  (required)" in outcome.stdout
+
+
+def test_queries_hides_the_site_queries_and_the_gates_unless_all(runner, repo_root):
+    shown = runner.invoke(cli, ["queries", "--format", "json"])
+    names = [entry["name"] for entry in json.loads(shown.stdout)]
+    every = [p.stem for p in sorted((repo_root / "queries").glob("*.rq"))]
+    assert names == [n for n in every if not n.startswith("site-")
+                     and not n.endswith("-violation")]
+    assert {"review", "quote-search", "case-study-outcomes", "evidence-gap-map"} <= set(names)
+
+
+def test_queries_by_tag(runner):
+    outcome = runner.invoke(cli, ["queries", "--tag", "Case Studies", "--format", "csv"])
+    names = [line.split(",")[0] for line in outcome.stdout.splitlines()[1:]]
+    assert names == ["case-studies", "case-study-graph", "case-study-overview"]
+    gates = runner.invoke(cli, ["queries", "--all", "--tag", "quality-gate", "--format", "json"])
+    assert len(json.loads(gates.stdout)) == 6
+    unknown = runner.invoke(cli, ["queries", "--tag", "nonsense"])
+    assert unknown.exit_code == 2
+    assert unknown.stderr.startswith("coprod-kg: error: no stored query has the tag 'nonsense'")
 
 
 # --------------------------------------------------------------------------

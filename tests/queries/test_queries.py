@@ -548,7 +548,12 @@ def test_q13_through_the_cli(runner):
 
 def test_quote_search_finds_the_same_quote(store):
     rows = library_rows(store, "quote-search", text="OVERNIGHT hospital")
-    assert project(rows, "subject", "page") == [("out:popp-overnight-stays", 6)]
+    assert sorted(project(rows, "subject", "field", "page"), key=str) == [
+        ("cat:overnight-hospital-stays", "label", None),
+        ("out:popp-overnight-stays", "category: Overnight hospital stays", 6),
+        ("out:popp-overnight-stays", "label", 6),
+        ("out:popp-overnight-stays", "quote", 6),
+    ]
 
 
 # --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
@@ -71,24 +72,68 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
         stored = catalogue.read_query(query_file)
     else:
         stored = catalogue.get_query(name)
-    text = catalogue.bound_text(stored, catalogue.parse_assignments(params))
-    result = open_store(settings).query(text)
+    from coprod_kg.queries.prefixes import declare_project_prefixes
+
+    where = str(query_file) if query_file is not None else name
+    bound = catalogue.bound_text(stored, catalogue.parse_assignments(params))
+    text = declare_project_prefixes(bound, where)
+    try:
+        result = open_store(settings).query(text)
+    except InputError as error:
+        added = text.count("\n") - bound.count("\n")
+        raise InputError(_located(str(error), where, added)) from None
     emit(render(result, fmt, table_width(width)), output)
+
+
+# Oxigraph: "error at 3:1: ..."; rdflib: "... (at char 155), (line:4, col:1)"
+ENGINE_POSITION = re.compile(
+    r"error at (\d+):(\d+): |\s*\(at char \d+\), \(line:(\d+), col:(\d+)\)"
+)
+MAX_ERROR_LENGTH = 200
+
+
+def _located(message: str, where: str, added_lines: int) -> str:
+    """An engine's syntax error with the position in the user's file, cut to one short line."""
+
+    def at(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"{where}:{int(match.group(1)) - added_lines}:{match.group(2)}: "
+        return f" at {where}:{int(match.group(3)) - added_lines}:{match.group(4)}"
+
+    message = ENGINE_POSITION.sub(at, message.splitlines()[0] if message else message)
+    if len(message) > MAX_ERROR_LENGTH:
+        message = message[: MAX_ERROR_LENGTH - 1] + "…"
+    return message
 
 
 @click.command(
     "queries",
-    epilog=epilog(["coprod-kg queries", "coprod-kg queries --format json",
+    epilog=epilog(["coprod-kg queries", "coprod-kg queries --tag outcomes",
+                   "coprod-kg queries --all --format json",
                    "coprod-kg queries --format csv -o queries.csv"]),
 )
+@click.option("--all", "show_all", is_flag=True,
+              help="Also the site's internal queries (site-*) and the quality gates (*-violation).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG",
+              help="Only the queries with this tag (repeatable: any of them); case, spaces and "
+              "hyphens do not matter.")
 @format_option(RESULT_FORMATS, help="table: name, summary, parameters; csv, tsv: one row a "
                "query; json: with typed parameters.")
 @output_option()
-def queries(fmt, output) -> None:
-    """List the stored queries: name, summary and parameters."""
+def queries(show_all, tags, fmt, output) -> None:
+    """List the stored queries: name, summary and parameters.
+
+    The site's internal queries (site-*) and the quality gates (*-violation, run by
+    `coprod-kg validate`) are listed only with --all."""
     from coprod_kg.queries import catalogue
 
     listing = catalogue.summary_rows(catalogue.load_catalogue())
+    everything = listing
+    listing = catalogue.select_listing(listing, show_all, tags)
+    if tags and not listing:
+        known = sorted({catalogue.normal_tag(tag) for entry in everything for tag in entry["tags"]})
+        raise InputError(f"no stored query has the tag {', '.join(map(repr, tags))} "
+                         f"(tags: {', '.join(known)})")
     if fmt == "json":
         emit(json.dumps(listing, indent=2, ensure_ascii=False) + "\n", output)
         return

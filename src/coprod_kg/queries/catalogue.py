@@ -463,3 +463,25 @@ def summary_rows(catalogue: dict[str, StoredQuery]) -> list[dict]:
         }
         for q in catalogue.values()
     ]
+
+
+def is_internal(name: str) -> bool:
+    """The site's queries and the quality gates: not questions people ask."""
+    return name.startswith("site-") or name.endswith("-violation")
+
+
+def normal_tag(tag: str) -> str:
+    """`Case studies`, `case-studies` and `case_studies` are one tag."""
+    return "-".join(tag.lower().replace("_", " ").replace("-", " ").split())
+
+
+def select_listing(listing: list[dict], show_all: bool, tags: tuple[str, ...] = ()) -> list[dict]:
+    """The entries `coprod-kg queries` shows: internal ones only with show_all; with tags,
+    those with any of them."""
+    wanted = {normal_tag(tag) for tag in tags}
+    return [
+        entry
+        for entry in listing
+        if (show_all or not is_internal(entry["name"]))
+        and (not wanted or wanted & {normal_tag(tag) for tag in entry["tags"]})
+    ]

@@ -166,6 +166,8 @@ NUMERIC_DATATYPES = frozenset(
     )
 )
 MIN_PROSE_WIDTH = 12
+# one row of more columns than this, too wide for the table, is printed as `name  value` lines
+RECORD_MIN_COLUMNS = 4
 
 
 def is_number(term) -> bool:
@@ -204,6 +206,9 @@ def to_table(result: QueryResult, width: int = 80) -> str:
         return "(no columns)\n"
     cells = [[display_value(term) for term in row] for row in result.terms]
     kinds = column_kinds(result)
+    one_wide_row = len(cells) == 1 and len(headers) > RECORD_MIN_COLUMNS
+    if one_wide_row and _natural_width(headers, cells) > width:
+        return to_record(headers, cells[0], kinds, width)
     widths = fit_widths(headers, cells, width, kinds)
     lines = [_join([_header_cell(h, w, k) for h, w, k in zip(headers, widths, kinds, strict=True)])]
     lines.append(_join(["-" * w for w in widths]))
@@ -220,6 +225,28 @@ def to_table(result: QueryResult, width: int = 80) -> str:
             lines.append(_join(parts))
     count = len(cells)
     lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _natural_width(headers: list[str], cells: list[list[str]]) -> int:
+    return sum(
+        max([len(header)] + [len(row[i]) for row in cells]) for i, header in enumerate(headers)
+    ) + len(SEPARATOR) * (len(headers) - 1)
+
+
+def to_record(headers: list[str], values: list[str], kinds: list[str], width: int) -> str:
+    """One row too wide for a table, as `name  value` lines: prose wrapped whole at word
+    boundaries, identifiers and numbers whole."""
+    name_width = max(len(header) for header in headers)
+    room = max(width - name_width - len(SEPARATOR), MIN_COLUMN_WIDTH)
+    lines = []
+    for header, value, kind in zip(headers, values, kinds, strict=True):
+        parts = [value]
+        if kind == "prose" and len(value) > room:
+            parts = textwrap.wrap(value, room, break_long_words=False, break_on_hyphens=False)
+        for number, part in enumerate(parts or [""]):
+            lines.append(_join([(header if number == 0 else "").ljust(name_width), part]))
+    lines.append("(1 row)")
     return "\n".join(lines) + "\n"
 
 
