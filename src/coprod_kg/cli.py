@@ -180,6 +180,11 @@ def _silence_stdout() -> None:
     help="Instance-data file or folder to load instead of the bundled data (repeatable).",
 )
 @click.option(
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The evidence workspace (default: the nearest folder upwards with coprod-kg.toml).",
+)
+@click.option(
     "--store",
     type=click.Choice(["memory", "oxigraph"]),
     default="oxigraph",
@@ -214,6 +219,7 @@ def _silence_stdout() -> None:
 def cli(
     ctx: click.Context,
     sources,
+    workspace,
     store,
     endpoint,
     update_endpoint,
@@ -230,7 +236,14 @@ def cli(
       coprod-kg query principles             run one (-p NAME=VALUE for its parameters)
       coprod-kg validate                     check the graph
     """
+    from coprod_kg.commands.workspace import workspace_sources
+
+    try:
+        found, sources = workspace_sources(workspace, tuple(sources))
+    except CoprodError as error:
+        raise CliError(str(error), error.exit_code) from None
     ctx.obj = Settings(
+        workspace=found,
         sources=tuple(sources),
         store=store,
         endpoint=endpoint,

@@ -16,4 +16,5 @@ class Settings:
     timeout: float = 30.0
     allow_federation: bool = False
     debug: bool = False
+    workspace: object | None = None  # a graph.workspace.Workspace, found or given
     extra: dict = field(default_factory=dict)

@@ -49,18 +49,21 @@ class _Planned:
 
 def import_templates(paths: list[Path], data_dir: Path | None = None, *,
                      replace: bool = False, check_shapes: bool = True,
-                     mapping: Path | None = None, create_new: bool = False) -> ImportResult:
+                     mapping: Path | None = None, create_new: bool = False,
+                     read_only: tuple[Path, ...] = ()) -> ImportResult:
     """Check the templates, sheets and reference files, then write: one Turtle file per case
     study under `data_dir/case-studies/`, new references and entities under `data_dir/imported/`.
 
-    Nothing is written unless every input is valid and the resulting graph conforms.
+    `read_only` data folders (a workspace's bundled layer) take part in every check but are
+    never written. Nothing is written unless every input is valid and the resulting graph
+    conforms.
     """
     data_dir = data_dir or sources.data_dir()
     if not data_dir.is_dir():
         raise InputError(f"{data_dir}: no such data folder")
     with exclusive_lock(data_dir):
         return _import_locked(paths, data_dir, replace=replace, check_shapes=check_shapes,
-                              mapping=mapping, create_new=create_new)
+                              mapping=mapping, create_new=create_new, read_only=read_only)
 
 
 @contextmanager
@@ -81,15 +84,21 @@ def exclusive_lock(folder: Path) -> Iterator[None]:
 
 
 def _import_locked(paths: list[Path], data_dir: Path, *, replace: bool, check_shapes: bool,
-                   mapping: Path | None, create_new: bool) -> ImportResult:
+                   mapping: Path | None, create_new: bool,
+                   read_only: tuple[Path, ...] = ()) -> ImportResult:
     from coprod_kg.authoring.inputs import read_inputs
 
-    base_files = sources.turtle_files(data_dir)
+    fixed = [path for folder in read_only for path in sources.turtle_files(folder)]
+    base_files = fixed + sources.turtle_files(data_dir)
     base_graph, subject_files = _load_base(base_files)
     vocabulary = vocabulary_of(base_graph, subject_files)
     inputs = read_inputs(paths, base_graph, vocabulary, data_dir, mapping=mapping,
                          create_new=create_new, replace=replace)
     plans = _plan(inputs.templates, data_dir, subject_files, replace)
+    for plan in plans:
+        if plan.replaces is not None and plan.replaces in fixed:
+            raise InputError(f"{plan.template.path}: {plan.replaces} is in the read-only "
+                             "bundled data; give the case study an id of your own")
     _check_case_numbers(inputs.templates, base_graph)
     extras = inputs.extra_files
     warnings = _check_shapes(plans, base_files, extras) if check_shapes else []

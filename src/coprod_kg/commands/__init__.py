@@ -19,6 +19,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "describe": ("describe",),
     "authoring": ("new_group", "import_command", "export_template_command"),
     "completion": ("completion",),
+    "workspace": ("init_command",),
 }
 
 

@@ -80,7 +80,8 @@ def new_sheet_command(settings, output: Path) -> None:
               help="Replace a case study that already exists (same id), and overwrite the "
                    "conflicting fields of an imported reference, instead of refusing.")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="The data folder to write into (default: the bundled data/).")
+              help="The data folder to write into (default: the workspace's data/; in a "
+              "checkout without a workspace, the repository's data/).")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
               help="A YAML file naming the sheet and mapping its headers to the default "
                    "columns (sheet: NAME, columns: {header: column}, ignore: [header]).")
@@ -89,7 +90,8 @@ def new_sheet_command(settings, output: Path) -> None:
                    "that the graph does not have (default: refuse, listing the closest).")
 @format_option(("table", "json"), help="table: one line a file; json: files written, removed "
                "and warnings.")
-def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None,
+@click.pass_obj
+def import_command(settings, files: tuple[Path, ...], replace: bool, data_dir: Path | None,
                    mapping: Path | None, create_new: bool, fmt: str) -> None:
     """Check templates (.yaml), extraction sheets (.csv, .xlsx) and reference files (.ris,
     .bib, CSL-JSON .json), then write them.
@@ -102,10 +104,18 @@ def import_command(files: tuple[Path, ...], replace: bool, data_dir: Path | None
     """
     from coprod_kg.authoring.model import TemplateError
     from coprod_kg.authoring.transaction import import_templates
+    from coprod_kg.graph.sources import data_dir as bundled_data
+    from coprod_kg.graph.workspace import refuse_package_folder
 
+    read_only: tuple[Path, ...] = ()
+    workspace = settings.workspace
+    if data_dir is None and workspace is not None:
+        data_dir = workspace.data
+        read_only = (bundled_data(),) if workspace.include_bundled else ()
+    refuse_package_folder(data_dir or bundled_data(), "import: the data folder")
     try:
         result = import_templates(list(files), data_dir, replace=replace, mapping=mapping,
-                                  create_new=create_new)
+                                  create_new=create_new, read_only=read_only)
     except TemplateError as error:
         if JSON_ERRORS["on"]:
             joined = TemplateError(["; ".join(error.errors)], error.exit_code)

@@ -32,8 +32,11 @@ def export(settings, fmt, output) -> None:
         _export_sheet(settings, fmt, output)
         return
     from coprod_kg.graph.store import open_store
+    from coprod_kg.graph.workspace import refuse_package_folder
     from coprod_kg.publishing.export import export_graph
 
+    if output is not None:
+        refuse_package_folder(output, "export -o")
     graph = open_store(settings).graph()
     text = export_graph(graph, fmt, output)
     if output is None:

@@ -73,7 +73,9 @@ def emit(text: str, output: Path | None, what: str = "") -> None:
         click.echo(text, nl=False)
         return
     from coprod_kg.graph.serialise import write_atomically
+    from coprod_kg.graph.workspace import refuse_package_folder
 
+    refuse_package_folder(output, "-o")
     write_atomically(text, output)
     click.echo(f"wrote {output}{f' ({what})' if what else ''}", err=True)
 

@@ -71,7 +71,7 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
             raise InputError(f"{query_file}: no such query file")
         stored = catalogue.read_query(query_file)
     else:
-        stored = catalogue.get_query(name)
+        stored = _stored_query(settings, name)
     from coprod_kg.queries.prefixes import declare_project_prefixes
 
     where = str(query_file) if query_file is not None else name
@@ -120,14 +120,24 @@ def _located(message: str, where: str, added_lines: int) -> str:
 @format_option(RESULT_FORMATS, help="table: name, summary, parameters; csv, tsv: one row a "
                "query; json: with typed parameters.")
 @output_option()
-def queries(show_all, tags, fmt, output) -> None:
+@click.pass_obj
+def queries(settings, show_all, tags, fmt, output) -> None:
     """List the stored queries: name, summary and parameters.
 
     The site's internal queries (site-*) and the quality gates (*-violation, run by
-    `coprod-kg validate`) are listed only with --all."""
+    `coprod-kg validate`) are listed only with --all. In a workspace, its queries/*.rq are
+    listed too, marked (workspace)."""
     from coprod_kg.queries import catalogue
 
-    listing = catalogue.summary_rows(catalogue.load_catalogue())
+    listing = [{**entry, "origin": "bundled"}
+               for entry in catalogue.summary_rows(catalogue.load_catalogue())]
+    own = _workspace_queries(settings)
+    if own is not None:
+        names = {entry["name"] for entry in listing}
+        mine = [{**entry, "origin": "workspace"}
+                for entry in catalogue.summary_rows(catalogue.load_catalogue(own))]
+        listing = [e for e in listing if e["name"] not in {m["name"] for m in mine}] + mine
+        listing.sort(key=lambda entry: (entry["name"] not in names, entry["name"]))
     everything = listing
     listing = catalogue.select_listing(listing, show_all, tags)
     if tags and not listing:
@@ -142,11 +152,28 @@ def queries(show_all, tags, fmt, output) -> None:
         return
     lines = []
     for entry in listing:
-        lines.append(entry["name"])
+        lines.append(entry["name"] + ("  (workspace)" if entry["origin"] == "workspace" else ""))
         lines.append(f"    {entry['summary']}")
         for parameter in entry["parameters"]:
             lines.append(f"    {_parameter_text(parameter)}")
     emit("\n".join(lines) + "\n" if lines else "", output)
+
+
+def _workspace_queries(settings) -> Path | None:
+    workspace = settings.workspace
+    if workspace is not None and workspace.queries.is_dir():
+        return workspace.queries
+    return None
+
+
+def _stored_query(settings, name: str):
+    """The workspace's queries/NAME.rq if there is one, else the bundled query NAME."""
+    from coprod_kg.queries import catalogue
+
+    own = _workspace_queries(settings)
+    if own is not None and (own / f"{name}.rq").is_file():
+        return catalogue.read_query(own / f"{name}.rq")
+    return catalogue.get_query(name)
 
 
 def _parameter_text(parameter: dict) -> str:

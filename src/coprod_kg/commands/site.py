@@ -25,9 +25,9 @@ MAP_FORMATS = ("svg", "png", "html")
 @click.option(
     "-o",
     "--output",
-    required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder to write the site into: created, or replaced if it holds an earlier site.",
+    help="Folder to write the site into: created, or replaced if it holds an earlier site "
+    "(default in a workspace: its site/ folder).",
 )
 @format_option(("table", "json"), help="table: the index page's path; json: the pages written.")
 @click.pass_obj
@@ -35,8 +35,14 @@ def site_command(settings: Settings, output: Path, fmt: str) -> None:
     """Build the static HTML site (home, gap map, case studies, principles, references,
     ontology, queries and downloads). It opens from file:// or any static host."""
     from coprod_kg.graph.store import open_store
+    from coprod_kg.graph.workspace import refuse_package_folder
     from coprod_kg.publishing.site import build_site
 
+    if output is None:
+        if settings.workspace is None:
+            raise InputError("site needs -o DIR (or run it in a workspace: `coprod-kg init`)")
+        output = settings.workspace.root / "site"
+    refuse_package_folder(output, "site -o")
     report = build_site(open_store(settings), output)
     click.echo(f"wrote {len(report.pages)} pages to {output}", err=True)
     if fmt == "json":
