@@ -209,6 +209,9 @@ def _silence_stdout() -> None:
     help="Seconds a query may take (embedded or on a server), and a request to a server "
          "in all.",
 )
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress on stderr (shown only when stderr is a terminal).")
+@click.option("-v", "--verbose", is_flag=True, help="Print each step's time on stderr.")
 @click.option(
     "--allow-federation",
     is_flag=True,
@@ -225,6 +228,8 @@ def cli(
     update_endpoint,
     gsp_endpoint,
     timeout,
+    quiet,
+    verbose,
     allow_federation,
     debug,
 ) -> None:
@@ -236,7 +241,10 @@ def cli(
       coprod-kg query principles             run one (-p NAME=VALUE for its parameters)
       coprod-kg validate                     check the graph
     """
+    from coprod_kg import progress
     from coprod_kg.commands.workspace import workspace_sources
+
+    progress.configure(quiet=quiet, verbose=verbose)
 
     try:
         found, sources = workspace_sources(workspace, tuple(sources))

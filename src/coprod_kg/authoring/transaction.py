@@ -101,7 +101,10 @@ def _import_locked(paths: list[Path], data_dir: Path, *, replace: bool, check_sh
                              "bundled data; give the case study an id of your own")
     _check_case_numbers(inputs.templates, base_graph)
     extras = inputs.extra_files
-    warnings = _check_shapes(plans, base_files, extras) if check_shapes else []
+    from coprod_kg.progress import step
+
+    with step("checking the shapes", unit="steps"):
+        warnings = _check_shapes(plans, base_files, extras) if check_shapes else []
     result = _write(plans, extras)
     result.warnings.extend(inputs.warnings + warnings)
     return result

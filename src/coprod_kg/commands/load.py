@@ -52,9 +52,12 @@ def load_command(settings, endpoint, graph, update_endpoint, gsp_endpoint, fmt) 
     for option, url in (("--update-endpoint", endpoints.update), ("--gsp-endpoint", endpoints.gsp)):
         if url:
             check_url(url, option)
+    from coprod_kg.progress import step
+
     local = open_store(replace(settings, endpoint=None))
-    outcome = publish_store(local, endpoints, graph=graph, timeout=settings.timeout,
-                            credentials=credentials_from_environment())
+    with step("loading into the server", unit="steps"):
+        outcome = publish_store(local, endpoints, graph=graph, timeout=settings.timeout,
+                                credentials=credentials_from_environment())
     if outcome.stale_removed:
         click.echo(f"coprod-kg: warning: removed {outcome.stale_removed} stale staging "
                    "graph(s) of an earlier, interrupted load", err=True)

@@ -65,12 +65,16 @@ def validate(ctx: click.Context, fmt: str, show_all: bool, limit: int | None,
     quality gates (queries/*-violation.rq)."""
     from coprod_kg.graph.load import load_shapes
     from coprod_kg.graph.store import open_store
+    from coprod_kg.progress import step
     from coprod_kg.validation.gates import run_gates
     from coprod_kg.validation.shapes import needs_shacl_sparql, validate_graph
 
     store = open_store(ctx.obj)
     shapes = load_shapes()
-    report = validate_graph(store.graph(), shapes)
+    with step("reading the graph for the shapes", unit="steps"):
+        graph = store.graph()
+    with step("checking the shapes", unit="steps"):
+        report = validate_graph(graph, shapes)
     sparql_shapes = needs_shacl_sparql(shapes)
     gates = run_gates(store)
     case_studies = _case_studies(store)

@@ -78,7 +78,9 @@ def load_graph(source_paths: Iterable[Path] | None = None, *, with_ontology: boo
 
     graph = Graph()
     files = (sources.ontology_files() if with_ontology else []) + instance_files(source_paths)
-    for path in files:
+    from coprod_kg.progress import track
+
+    for path in track(files, "reading the graph"):
         parse_file(graph, path)
     # SSSOM mapping sets as SKOS match triples, and resolvable IRIs of DOIs/PMIDs/PMCIDs
     from coprod_kg.graph.materialise import add_links

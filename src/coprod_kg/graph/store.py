@@ -90,9 +90,11 @@ class OxigraphStore:
         """A store (in memory, or on disk at `location`) holding the triples of `files`."""
         import pyoxigraph
 
+        from coprod_kg.progress import track
+
         files = [Path(path) for path in files]
         store = pyoxigraph.Store(str(location)) if location is not None else pyoxigraph.Store()
-        for path in files:
+        for path in track(files, "loading the store"):
             load_file_into_oxigraph(store, path)
         return cls(store, allow_federation=allow_federation,
                    graph_builder=lambda: _parse_with_rdflib(files))

@@ -370,7 +370,9 @@ def _check_target(folder: Path, written_before) -> list[str]:
 
 
 def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], store) -> None:
-    for path, text in pages.items():
+    from coprod_kg.progress import track
+
+    for path, text in track(list(pages.items()), "writing the site", unit="pages"):
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

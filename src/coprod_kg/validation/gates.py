@@ -35,8 +35,10 @@ def gate_queries(folder: Path | None = None) -> list[StoredQuery]:
 
 def run_gates(store, folder: Path | None = None) -> list[GateResult]:
     """Run every `*-violation.rq` query; a gate passes when it returns no rows."""
+    from coprod_kg.progress import track
+
     results = []
-    for stored in gate_queries(folder):
+    for stored in track(gate_queries(folder), "quality gates", unit="gates"):
         answer = store.query(bound_text(stored))
         results.append(
             GateResult(stored.name, stored.summary, tuple(answer.variables), tuple(answer.rows))
