@@ -60,6 +60,7 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
     """Run the stored query NAME (see `coprod-kg queries`) or a query file."""
     from coprod_kg.graph.store import open_store
     from coprod_kg.queries import catalogue
+    from coprod_kg.queries.prefixes import declare_project_prefixes
     from coprod_kg.queries.render import render
 
     if (name is None) == (query_file is None):
@@ -72,13 +73,12 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
         stored = catalogue.read_query(query_file)
     else:
         stored = _stored_query(settings, name)
-    from coprod_kg.queries.prefixes import declare_project_prefixes
-
     where = str(query_file) if query_file is not None else name
     bound = catalogue.bound_text(stored, catalogue.parse_assignments(params))
     text = declare_project_prefixes(bound, where)
+    store = open_store(settings)
     try:
-        result = open_store(settings).query(text)
+        result = store.query(text)
     except InputError as error:
         added = text.count("\n") - bound.count("\n")
         raise InputError(_located(str(error), where, added)) from None
