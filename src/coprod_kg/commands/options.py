@@ -81,11 +81,13 @@ def emit(text: str, output: Path | None, what: str = "") -> None:
 
 
 EXIT_ERROR_LINE = "2  an error: bad input, unknown name, unreachable server (one line on stderr)"
+EXIT_INTERRUPTED_LINE = "130  interrupted (Ctrl-C, SIGTERM, SIGHUP), after cleaning up"
 
 
 def epilog(examples: Sequence[str], exit_status: Sequence[str] = ()) -> str:
-    """The end of a command's help: EXAMPLES, then EXIT STATUS (0 and 2 unless given)."""
-    statuses = list(exit_status) or ["0  success", EXIT_ERROR_LINE]
+    """The end of a command's help: EXAMPLES, then EXIT STATUS (0 and 2 unless given; 130
+    always)."""
+    statuses = [*(list(exit_status) or ["0  success", EXIT_ERROR_LINE]), EXIT_INTERRUPTED_LINE]
     lines = ["\b", "EXAMPLES"] + [f"  {example}" for example in examples]
     lines += ["", "\b", "EXIT STATUS"] + [f"  {status}" for status in statuses]
     return "\n".join(lines)

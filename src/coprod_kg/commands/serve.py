@@ -15,7 +15,7 @@ from coprod_kg.commands.options import EXIT_ERROR_LINE, epilog
             "coprod-kg serve --port 0",
             "coprod-kg --source my-data/ serve --port 8001 --query-timeout 10",
         ],
-        ["0  stopped with Ctrl-C", EXIT_ERROR_LINE],
+        ["0  success", EXIT_ERROR_LINE],
     ),
 )
 @click.option("--host", default="127.0.0.1", show_default=True,
