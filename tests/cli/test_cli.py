@@ -405,10 +405,11 @@ def test_a_source_that_does_not_exist_is_named_as_such(runner, tmp_path):
 def test_a_table_on_a_terminal_uses_its_width():
     from terminal import run_in_terminal
 
-    code, wide = run_in_terminal(["query", "principles"], columns=160)
+    code, wide = run_in_terminal(["--quiet", "query", "principles"], columns=160)
     assert code == 0, wide
     assert 80 < max(len(line) for line in wide.splitlines()) <= 160
-    code, chosen = run_in_terminal(["query", "principles", "--width", "100"], columns=160)
+    code, chosen = run_in_terminal(["--quiet", "query", "principles", "--width", "100"],
+                                   columns=160)
     assert 80 < max(len(line) for line in chosen.splitlines()) <= 100
 
 

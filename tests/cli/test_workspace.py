@@ -131,24 +131,30 @@ def installed(tmp_path_factory, repo_root) -> Path:
     subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
     purelib = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()"
-                              "['purelib'])"], capture_output=True, text=True, check=True)
+                              "['purelib'])"], env=clean_env(), capture_output=True, text=True,
+                             check=True)
     Path(purelib.stdout.strip(), "zz-test-dependencies.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True)
+                   env=clean_env(), check=True, capture_output=True)
     return venv
 
 
+def clean_env() -> dict[str, str]:
+    """No PYTHONPATH or active venv: the installed venv finds only what is installed in it."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
 def run_installed(venv: Path, args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([venv / "bin" / "coprod-kg", *args], cwd=cwd, env=env,
+    return subprocess.run([venv / "bin" / "coprod-kg", *args], cwd=cwd, env=clean_env(),
                           capture_output=True, text=True)
 
 
 def test_an_installed_wheel_never_writes_into_its_own_folder(installed, tmp_path):
     package = Path(subprocess.run(
         [installed / "bin" / "python", "-c", "import coprod_kg; print(coprod_kg.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()).parent
+        cwd=tmp_path, env=clean_env(), capture_output=True, text=True,
+        check=True).stdout.strip()).parent
     assert "site-packages" in package.parts and (package / "bundled" / "data").is_dir()
     before = tree_digest(package)
     (tmp_path / "case.yaml").write_text(VALID, encoding="utf-8")
