@@ -92,7 +92,9 @@ def test_mesh_check_finds_the_missing_deprecated_and_relabelled_targets(runner, 
 
 
 def test_wikidata_check_of_the_bundled_data_passes(runner, external_endpoint):
-    result = check(runner, "--endpoint", external_endpoint, "--dataset", "wikidata")
+    # one row at 120 columns: a table (at 80 it is printed as name/value lines)
+    result = check(runner, "--endpoint", external_endpoint, "--dataset", "wikidata",
+                   "--width", "120")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["status", "entity", "matchType", "target", "expectedLabel",

@@ -44,7 +44,7 @@ def output_option(help: str = "") -> Callable:
     return click.option(
         "-o",
         "--output",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click.Path(path_type=Path),
         help=help or "File to write (via a temporary file and a rename); default: stdout.",
     )
 
