@@ -3,8 +3,11 @@ with small edits: several developers extend this file."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,14 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 # ignored, and so would every CLI process the tests start: the Ctrl-C tests would then hang.
 # Tests play a user at a terminal, where Ctrl-C is delivered: restore it for the children.
 signal.signal(signal.SIGINT, signal.default_int_handler)
+
+# The persistent Oxigraph stores (issue 16) go to one temporary folder for the whole run
+# (subprocesses inherit it): tests never write to ~/.cache, and a store built by one test is
+# reused by the next only when the sources are byte for byte the same. A test about building
+# (cold start, concurrent builders) uses a folder of its own (`store_dir` below).
+_STORE_DIR = tempfile.mkdtemp(prefix="coprod-kg-test-stores-")
+os.environ["COPROD_KG_STORE_DIR"] = _STORE_DIR
+atexit.register(shutil.rmtree, _STORE_DIR, True)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -57,6 +68,14 @@ def bundled_graph():
     from coprod_kg.graph.load import load_graph
 
     return load_graph()
+
+
+@pytest.fixture()
+def store_dir(tmp_path, monkeypatch) -> Path:
+    """An empty store cache of this test's own (COPROD_KG_STORE_DIR points to it)."""
+    folder = tmp_path / "store-cache"
+    monkeypatch.setenv("COPROD_KG_STORE_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture()

@@ -192,6 +192,12 @@ def _silence_stdout() -> None:
     help="Embedded store: rdflib in memory, or Oxigraph.",
 )
 @click.option(
+    "--store-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the persistent Oxigraph stores (default: $COPROD_KG_STORE_DIR, else "
+    "$XDG_CACHE_HOME/coprod-kg or ~/.cache/coprod-kg).",
+)
+@click.option(
     "--endpoint", metavar="URL", help="Query endpoint of a SPARQL 1.1 server to use instead."
 )
 @click.option(
@@ -224,6 +230,7 @@ def cli(
     sources,
     workspace,
     store,
+    store_dir,
     endpoint,
     update_endpoint,
     gsp_endpoint,
@@ -254,6 +261,7 @@ def cli(
         workspace=found,
         sources=tuple(sources),
         store=store,
+        store_dir=store_dir,
         endpoint=endpoint,
         update_endpoint=update_endpoint,
         gsp_endpoint=gsp_endpoint,

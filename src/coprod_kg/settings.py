@@ -17,4 +17,5 @@ class Settings:
     allow_federation: bool = False
     debug: bool = False
     workspace: object | None = None  # a graph.workspace.Workspace, found or given
+    store_dir: Path | None = None  # the persistent stores' cache (None: see graph.cache)
     extra: dict = field(default_factory=dict)

@@ -20,6 +20,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "authoring": ("new_group", "import_command", "export_template_command"),
     "completion": ("completion",),
     "workspace": ("init_command",),
+    "cache": ("cache_group",),
 }
 
 

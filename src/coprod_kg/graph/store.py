@@ -283,11 +283,36 @@ def open_store(settings: Settings):
 
         return MemoryStore(load_graph(settings.sources), allow_federation=settings.allow_federation,
                            timeout=settings.timeout)
-    if settings.store == "oxigraph":
-        store = load_oxigraph(settings.sources, allow_federation=settings.allow_federation)
+    if settings.store == "oxigraph":  # the persistent store of these sources, built if needed
+        store = open_cached_oxigraph(settings.sources, store_dir=settings.store_dir,
+                                     allow_federation=settings.allow_federation)
         store.timeout = settings.timeout
         return store
     raise InputError(f"--store {settings.store!r}: expected memory or oxigraph")
+
+
+def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
+                         store_dir: Path | None = None,
+                         allow_federation: bool = False) -> OxigraphStore:
+    """The persistent store of these sources (see graph.cache), opened read-only: built
+    first when no store holds the sources as they are now."""
+    from coprod_kg.graph.cache import current_store
+    from coprod_kg.graph.load import load_graph
+    from coprod_kg.graph.sssom import mapping_files
+
+    paths = list(source_paths) if source_paths else None
+    files = source_files(paths) + list(mapping_files(paths))
+
+    def build(location: Path) -> int:
+        built = load_oxigraph(paths, location=location)
+        triples = len(built)
+        built.pyoxigraph_store.flush()
+        return triples  # `built` goes out of scope: RocksDB closes before the folder moves
+
+    cached = current_store(files, build, store_dir)
+    store = OxigraphStore.open_directory(cached.location, allow_federation=allow_federation)
+    store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
+    return store
 
 
 def source_files(source_paths: Iterable[Path] | None = None) -> list[Path]:

@@ -1,0 +1,43 @@
+"""`coprod-kg cache info|clear`: the persistent Oxigraph stores built from the sources."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.group("cache")
+def cache_group() -> None:
+    """The on-disk stores that keep queries fast between commands (see --store-dir)."""
+
+
+@cache_group.command("info")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+def cache_info_command(settings, fmt) -> None:
+    """Where the cache is, and the stores it holds."""
+    from coprod_kg.graph.cache import cache_info
+
+    info = cache_info(settings.store_dir)
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2))
+        return
+    click.echo(f"folder: {info['folder']}")
+    click.echo(f"stores: {len(info['stores'])} ({info['bytes'] / 1e6:.1f} MB)")
+    for store in info["stores"]:
+        click.echo(f"  {store['key']}  built {store['built']}  {store['triples']} triples  "
+                   f"{store['sources']} source files  {store['bytes'] / 1e6:.1f} MB")
+
+
+@cache_group.command("clear")
+@click.pass_obj
+def cache_clear_command(settings) -> None:
+    """Remove every cached store (the next command builds its store again)."""
+    from coprod_kg.graph.cache import cache_root, clear_cache
+
+    removed = clear_cache(settings.store_dir)
+    click.echo(f"removed {removed} store{'s' if removed != 1 else ''} from "
+               f"{cache_root(settings.store_dir)}")

@@ -1,0 +1,223 @@
+"""A persistent Oxigraph store per set of sources, always current (issue 16).
+
+The first command on a set of sources builds an on-disk store in the cache folder; later
+commands open it read-only in milliseconds. Layout of the cache folder:
+
+    stores/<content key>/oxigraph/       the store (RocksDB files)
+    stores/<content key>/manifest.json   the sources it was built from, its size
+    keys/<stat key>                      the content key of a stat key (one line)
+    tmp/                                 stores being built
+
+The content key hashes the code's version and each source file's resolved path and bytes;
+the stat key hashes the same paths with sizes and modification times. A command hashes
+the stats (cheap); when that key is unknown it hashes the contents, which reuses a store
+after a `touch` or a checkout and builds one after any real change. A stat key is recorded
+only for files older than RACY_SECONDS (an edit within the clock's granularity could keep
+size and time). Builders work in tmp/ and rename the finished folder into stores/: two
+processes building at once end with one complete store, the loser opens the winner's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from coprod_kg.errors import InputError
+
+ENV_VAR = "COPROD_KG_STORE_DIR"
+RACY_SECONDS = 2.0
+MANIFEST = "manifest.json"
+# the modules whose code decides what a built store holds
+BUILD_MODULES = ("cache.py", "load.py", "materialise.py", "sssom.py", "datasets.py", "store.py",
+                 "sources.py")
+
+
+def cache_root(store_dir: Path | str | None = None) -> Path:
+    """--store-dir, else $COPROD_KG_STORE_DIR, else $XDG_CACHE_HOME/coprod-kg, else
+    ~/.cache/coprod-kg."""
+    if store_dir:
+        return Path(store_dir)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "coprod-kg"
+
+
+def _code_fingerprint() -> list[str]:
+    import pyoxigraph
+
+    from coprod_kg import __version__
+
+    here = Path(__file__).resolve().parent
+    parts = [__version__, getattr(pyoxigraph, "__version__", "?")]
+    for name in BUILD_MODULES:  # a checkout's edits count, not just the version number
+        stat = (here / name).stat()
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return parts
+
+
+def _digest(parts: Iterable[str]) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogateescape"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()[:32]
+
+
+def _file_stats(files: list[Path]) -> list[os.stat_result]:
+    from coprod_kg.graph.load import file_access_errors
+
+    stats = []
+    for path in files:
+        with file_access_errors(path):
+            stats.append(path.stat())
+    return stats
+
+
+def stat_key(files: list[Path], stats: list[os.stat_result]) -> str:
+    return _digest(_code_fingerprint() + [
+        f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}" for path, stat in zip(files, stats,
+                                                                            strict=True)])
+
+
+def content_key(files: list[Path]) -> str:
+    from coprod_kg.graph.load import file_access_errors
+
+    parts = _code_fingerprint()
+    for path in files:
+        hasher = hashlib.sha256()
+        with file_access_errors(path), path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                hasher.update(block)
+        parts.append(f"{path}\0{hasher.hexdigest()}")
+    return _digest(parts)
+
+
+@dataclass(frozen=True)
+class CachedStore:
+    key: str
+    folder: Path
+    manifest: dict
+
+    @property
+    def location(self) -> Path:
+        return self.folder / "oxigraph"
+
+
+def current_store(files: list[Path], build: Callable[[Path], int],
+                  store_dir: Path | str | None = None) -> CachedStore:
+    """The cached store of these source files as they are now: found, or built first with
+    `build(location)` (which fills an Oxigraph store there and returns its triple count)."""
+    root = cache_root(store_dir)
+    files = [path.resolve() for path in files]
+    stats = _file_stats(files)
+    fast_key = stat_key(files, stats)
+    known = _read_alias(root, fast_key)
+    if known is not None and (found := _complete(root, known)) is not None:
+        return found
+    key = content_key(files)
+    found = _complete(root, key) or _build(root, key, build, files)
+    if time.time() - max((s.st_mtime for s in stats), default=0) > RACY_SECONDS:
+        _write_alias(root, fast_key, key)
+    return found
+
+
+def _complete(root: Path, key: str) -> CachedStore | None:
+    folder = root / "stores" / key
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return CachedStore(key, folder, manifest)
+
+
+def _read_alias(root: Path, fast_key: str) -> str | None:
+    try:
+        return (root / "keys" / fast_key).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def _write_alias(root: Path, fast_key: str, key: str) -> None:
+    folder = root / "keys"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".key-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(key + "\n")
+        os.replace(temporary, folder / fast_key)
+    except OSError:
+        pass  # a read-only cache still works: the next command hashes the contents again
+
+
+def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
+           ) -> CachedStore:
+    try:
+        (root / "tmp").mkdir(parents=True, exist_ok=True)
+        (root / "stores").mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=root / "tmp", prefix=f"{key}-"))
+    except OSError as error:
+        raise InputError(f"{root}: cannot create the store cache there ({error.strerror}); "
+                         f"choose another with --store-dir or ${ENV_VAR}") from None
+    try:
+        manifest = {
+            "key": key,
+            "sources": [str(path) for path in files],
+            "triples": build(staging / "oxigraph"),
+            "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "version": _code_fingerprint()[0],
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        try:
+            os.rename(staging, root / "stores" / key)
+        except OSError:  # another process finished the same store first: use theirs
+            if _complete(root, key) is None:
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    found = _complete(root, key)
+    if found is None:
+        raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
+    return found
+
+
+# --------------------------------------------------------------------------
+# `coprod-kg cache info|clear`
+# --------------------------------------------------------------------------
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def cache_info(store_dir: Path | str | None = None) -> dict:
+    root = cache_root(store_dir)
+    stores = []
+    for folder in sorted((root / "stores").glob("*")) if (root / "stores").is_dir() else []:
+        found = _complete(root, folder.name)
+        if found is None:
+            continue
+        stores.append({"key": found.key, "built": found.manifest.get("built"),
+                       "triples": found.manifest.get("triples"),
+                       "sources": len(found.manifest.get("sources", [])),
+                       "bytes": folder_size(folder)})
+    return {"folder": str(root), "stores": stores,
+            "bytes": sum(s["bytes"] for s in stores)}
+
+
+def clear_cache(store_dir: Path | str | None = None) -> int:
+    """Remove every cached store (and the keys, and builds left behind); returns how many
+    stores were removed. Only the cache's own subfolders are touched."""
+    root = cache_root(store_dir)
+    removed = len(list((root / "stores").glob("*"))) if (root / "stores").is_dir() else 0
+    for name in ("keys", "stores", "tmp"):
+        shutil.rmtree(root / name, ignore_errors=True)
+    return removed
