@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import atexit
 import os
-import signal
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
