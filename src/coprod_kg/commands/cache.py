@@ -6,15 +6,17 @@ import json
 
 import click
 
+from coprod_kg.commands.options import epilog
 
-@click.group("cache")
+
+@click.group("cache", epilog=epilog(["coprod-kg cache info", "coprod-kg cache clear"]))
 def cache_group() -> None:
     """The on-disk stores that keep queries fast between commands (see --store-dir)."""
 
 
-@cache_group.command("info")
+@cache_group.command("info", epilog=epilog(["coprod-kg cache info --format json"]))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @click.pass_obj
 def cache_info_command(settings, fmt) -> None:
@@ -32,7 +34,7 @@ def cache_info_command(settings, fmt) -> None:
                    f"{store['sources']} source files  {store['bytes'] / 1e6:.1f} MB")
 
 
-@cache_group.command("clear")
+@cache_group.command("clear", epilog=epilog(["coprod-kg cache clear"]))
 @click.pass_obj
 def cache_clear_command(settings) -> None:
     """Remove every cached store (the next command builds its store again)."""

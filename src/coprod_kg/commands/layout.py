@@ -13,7 +13,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Check", ("validate",)),
     ("Publish", ("export", "describe", "site", "map", "load")),
     ("Author", ("init", "new", "import", "export-template")),
-    ("Serve", ("serve",)),
+    ("Serve", ("serve", "cache")),
     ("Shell", ("completion",)),
 )
 
