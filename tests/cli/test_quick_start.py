@@ -31,13 +31,15 @@ def quick_start_lines(readme: str) -> list[str]:
 
 
 def clean_environment() -> dict[str, str]:
-    """The environment of a new shell: no venv active, no coprod-kg on PATH."""
+    """The environment of a new shell: no venv active, no coprod-kg on PATH, not inside make
+    (under `make test` a nested make would print "make[1]: Leaving directory" last)."""
     path = [
         folder
         for folder in os.environ.get("PATH", "").split(os.pathsep)
         if folder and not (Path(folder) / "coprod-kg").exists()
     ]
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    inherited = ("VIRTUAL_ENV", "PYTHONPATH", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     env["PATH"] = os.pathsep.join(path)
     return env
 
