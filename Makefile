@@ -59,8 +59,10 @@ lint: install ## ruff over the code and tests
 BENCH_SIZES ?= 10,1000,10000
 BENCH_DISK_SIZE ?= 100000
 BENCH_SHEET_ROWS ?= 10000
+BENCH_PROCESS_RUNS ?= 11
 bench: install ## run the benchmarks, write benchmarks/results.md (BENCH_DISK_SIZE=0: skip 100,000)
-	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES) --disk-size $(BENCH_DISK_SIZE)
+	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES) --disk-size $(BENCH_DISK_SIZE) \
+		--process-runs $(BENCH_PROCESS_RUNS)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_sheets.py --rows $(BENCH_SHEET_ROWS)
 

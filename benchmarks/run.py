@@ -11,7 +11,8 @@ memory store and on embedded Oxigraph, in the same run:
     --whole-up-to the whole graph is validated too and the two reports compared;
   - peak memory (max RSS) of each step, which runs in its own process.
 The largest size (--disk-size, 100,000 by default) runs on an on-disk Oxigraph store
-only. Results go to benchmarks/results.md with the machine's description.
+only. Then whole CLI processes (benchmarks/whole_process.py). Results go to
+benchmarks/results.md with the machine's description.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+
+import whole_process  # noqa: E402
 
 QUERIES = {  # the slowest on rdflib last: it may be stopped at --query-limit
     "join+filter": ("outcomes-by-reduction", {}),
@@ -330,6 +333,11 @@ def main(argv: list[str] | None = None) -> None:
                              "cache of translated SPARQL (comma-separated; empty: skip)")
     parser.add_argument("--query-limit", type=float, default=300.0,
                         help="seconds after which a query is stopped and reported as such")
+    parser.add_argument("--process-runs", type=int, default=11,
+                        help="rounds of the whole-process timings of the CLI (0: skip them)")
+    parser.add_argument("--process-sizes", default="10000",
+                        help="sizes (of --sizes) whose data folder is also queried by whole "
+                             "`coprod-kg` processes; --disk-size always is, unless 0")
     parser.add_argument("--output", default=str(HERE / "results.md"))
     args = parser.parse_args(argv)
     if args.worker:
@@ -365,8 +373,9 @@ def main(argv: list[str] | None = None) -> None:
                                   "location": str(workdir / "disk-store")}, workdir)
             disk["generate_seconds"] = generate_seconds
             disk["size"] = args.disk_size
+        process = whole_process.measure(args, sizes, workdir, log)
     total = time.perf_counter() - started
-    text = render(rows, disk, total, args)
+    text = render(rows, disk, process, total, args)
     output = Path(args.output)
     temporary = output.with_suffix(".md.tmp")
     temporary.write_text(text, encoding="utf-8")
@@ -398,7 +407,8 @@ def _query_cell(result: dict, label: str) -> str:
     return _seconds(query) if query else "not run"
 
 
-def render(rows: dict[int, dict], disk: dict | None, total: float, args) -> str:
+def render(rows: dict[int, dict], disk: dict | None, process: dict | None, total: float,
+           args) -> str:
     lines = [
         "# coprod-kg scale benchmark",
         "",
@@ -410,6 +420,7 @@ def render(rows: dict[int, dict], disk: dict | None, total: float, args) -> str:
         "",
         *machine_description(),
         "",
+        *(whole_process.render(process) if process else []),
         "## Load and stored queries: rdflib memory store vs embedded Oxigraph",
         "",
         "Synthetic case studies (benchmarks/synthetic.py, ~98 triples each) plus the ontology",

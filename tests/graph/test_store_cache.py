@@ -118,3 +118,70 @@ def test_cache_info_and_clear(runner, store_dir):
     assert not (store_dir / "stores").exists()
     assert json.loads(runner.invoke(cli, ["cache", "info", "--format", "json"]).output
                       )["stores"] == []
+
+
+def stub_build(location: Path) -> int:
+    """Stands for an Oxigraph build: pruning looks at folders and manifests only."""
+    location.mkdir(parents=True)
+    return 1
+
+
+def cached_store_of(folder: Path, name: str, used: int) -> str:
+    """The key of a store built (by stub_build) from one file `name` in `folder`, its last
+    use set `used` seconds after the epoch of this test."""
+    source = folder / name
+    source.write_text(f"<https://example.org/{name}> <https://example.org/p> 1 .\n",
+                      encoding="utf-8")
+    os.utime(source, (1_600_000_000, 1_600_000_000))  # old enough for a stat key
+    found = cache.current_store([source], stub_build)
+    found.lock.close()  # the command that used it has ended
+    os.utime(found.folder / cache.MANIFEST, (1_700_000_000 + used, 1_700_000_000 + used))
+    return found.key
+
+
+def test_prune_drops_vanished_sources_then_all_but_the_most_recently_used(store_dir, tmp_path):
+    keys = {name: cached_store_of(tmp_path, name, used)
+            for name, used in [("a.ttl", 4), ("b.ttl", 1), ("c.ttl", 3), ("d.ttl", 2)]}
+    assert stores_in(store_dir) == sorted(keys.values())  # 4 < KEEP_STORES: none pruned
+    assert len(list((store_dir / "keys").iterdir())) == 4
+    (tmp_path / "c.ttl").unlink()
+    removed = cache.prune_stores(keep=2)
+    # c's sources are gone; of a (newest), d, b (oldest) the two most recently used stay
+    assert sorted(removed) == sorted([keys["c.ttl"], keys["b.ttl"]])
+    assert stores_in(store_dir) == sorted([keys["a.ttl"], keys["d.ttl"]])
+    assert list((store_dir / "tmp").iterdir()) == []
+    assert sorted(key.read_text().strip() for key in (store_dir / "keys").iterdir()) == \
+        stores_in(store_dir)  # the keys of removed stores went with them
+    assert cache.prune_stores(keep=2) == []
+
+
+def test_a_build_prunes_but_never_a_store_in_use(store_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP_STORES", 1)
+    old = cached_store_of(tmp_path, "old.ttl", 1)
+    (tmp_path / "held.ttl").write_text("<https://example.org/h> <https://example.org/p> 2 .\n",
+                                       encoding="utf-8")
+    held = cache.current_store([tmp_path / "held.ttl"], stub_build)  # still open
+    assert stores_in(store_dir) == sorted([held.key])  # its build pruned the old store
+    assert old not in stores_in(store_dir)
+    os.utime(held.folder / cache.MANIFEST, (1_600_000_000, 1_600_000_000))  # the oldest
+    newer = cached_store_of(tmp_path, "new.ttl", 5)
+    assert stores_in(store_dir) == sorted([held.key, newer])  # in use: kept
+    assert cache.prune_stores(keep=0) == [newer]
+    held.lock.close()
+    assert cache.prune_stores(keep=0) == [held.key]
+    assert stores_in(store_dir) == []
+
+
+def test_cache_prune_command(runner, store_dir, tmp_path):
+    data = copy_of_the_data(tmp_path)
+    assert runner.invoke(cli, ["--source", str(data), *QUERY]).exit_code == 0
+    assert runner.invoke(cli, QUERY).exit_code == 0
+    assert len(stores_in(store_dir)) == 2
+    kept = runner.invoke(cli, ["cache", "prune"])
+    assert kept.exit_code == 0 and kept.output == f"removed 0 stores from {store_dir}\n"
+    shutil.rmtree(data)
+    pruned = runner.invoke(cli, ["cache", "prune", "--keep", "5"])
+    assert pruned.output == f"removed 1 store from {store_dir}\n"
+    assert len(stores_in(store_dir)) == 1
+    refused = runner.invoke(cli, ["cache", "prune", "--keep", "-1"])
+    assert refused.exit_code == 2 and "-1" in refused.output

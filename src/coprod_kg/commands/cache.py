@@ -9,7 +9,8 @@ import click
 from coprod_kg.commands.options import epilog
 
 
-@click.group("cache", epilog=epilog(["coprod-kg cache info", "coprod-kg cache clear"]))
+@click.group("cache", epilog=epilog(["coprod-kg cache info", "coprod-kg cache prune --keep 2",
+                                      "coprod-kg cache clear"]))
 def cache_group() -> None:
     """The on-disk stores that keep queries fast between commands (see --store-dir)."""
 
@@ -42,4 +43,20 @@ def cache_clear_command(settings) -> None:
 
     removed = clear_cache(settings.store_dir)
     click.echo(f"removed {removed} store{'s' if removed != 1 else ''} from "
+               f"{cache_root(settings.store_dir)}")
+
+
+@cache_group.command("prune", epilog=epilog(["coprod-kg cache prune",
+                                             "coprod-kg cache prune --keep 1"]))
+@click.option("--keep", type=click.IntRange(min=0), default=None,
+              help="Stores of existing sources to keep, most recently used first "
+                   "[default: 5].")
+@click.pass_obj
+def cache_prune_command(settings, keep) -> None:
+    """Remove the stores of sources that no longer exist, and old stores (done after each
+    build too); a store a running command has open stays."""
+    from coprod_kg.graph.cache import cache_root, prune_stores
+
+    removed = prune_stores(settings.store_dir, keep=keep)
+    click.echo(f"removed {len(removed)} store{'s' if len(removed) != 1 else ''} from "
                f"{cache_root(settings.store_dir)}")

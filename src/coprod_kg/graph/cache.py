@@ -15,6 +15,11 @@ after a `touch` or a checkout and builds one after any real change. A stat key i
 only for files older than RACY_SECONDS (an edit within the clock's granularity could keep
 size and time). Builders work in tmp/ and rename the finished folder into stores/: two
 processes building at once end with one complete store, the loser opens the winner's.
+
+Stores are pruned after each build (and by `coprod-kg cache prune`): the stores of sources
+that no longer exist go, and of the others the KEEP_STORES most recently used stay (a
+command marks its store used by touching its manifest). A command holds a shared lock on
+the manifest of the store it has open, and a store in use is never removed.
 """
 
 from __future__ import annotations
@@ -26,14 +31,22 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: stores are pruned without locks
+    fcntl = None  # type: ignore[assignment]
 
 from coprod_kg.errors import InputError
 
 ENV_VAR = "COPROD_KG_STORE_DIR"
 RACY_SECONDS = 2.0
 MANIFEST = "manifest.json"
+KEEP_STORES = 5  # stores of existing sources kept when pruning, most recently used first
+STALE_BUILD_SECONDS = 24 * 3600  # a build folder in tmp/ this old was left by a dead process
 # the modules whose code decides what a built store holds
 BUILD_MODULES = ("cache.py", "load.py", "materialise.py", "sssom.py", "datasets.py", "store.py",
                  "sources.py")
@@ -106,6 +119,8 @@ class CachedStore:
     key: str
     folder: Path
     manifest: dict
+    # the open manifest with a shared lock: keep it while the store is in use (see prune)
+    lock: IO[Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def location(self) -> Path:
@@ -121,22 +136,48 @@ def current_store(files: list[Path], build: Callable[[Path], int],
     stats = _file_stats(files)
     fast_key = stat_key(files, stats)
     known = _read_alias(root, fast_key)
-    if known is not None and (found := _complete(root, known)) is not None:
+    if known is not None and (found := _complete(root, known, hold=True)) is not None:
         return found
     key = content_key(files)
-    found = _complete(root, key) or _build(root, key, build, files)
+    found = _complete(root, key, hold=True)
+    if found is None:
+        found = _build(root, key, build, files)
+        try:
+            prune_stores(root)
+        except OSError:
+            pass  # a cache others share may refuse: the stores stay, nothing breaks
     if time.time() - max((s.st_mtime for s in stats), default=0) > RACY_SECONDS:
         _write_alias(root, fast_key, key)
     return found
 
 
-def _complete(root: Path, key: str) -> CachedStore | None:
+def _complete(root: Path, key: str, *, hold: bool = False) -> CachedStore | None:
+    """The complete store of `key`, or None. With `hold`, the store is marked used and its
+    manifest stays open with a shared lock (prune leaves it alone until it is closed)."""
     folder = root / "stores" / key
+    path = folder / MANIFEST
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        handle = path.open("rb")
+    except OSError:
         return None
-    return CachedStore(key, folder, manifest)
+    try:
+        if hold and fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_SH)
+            if not path.exists():  # pruned between open and lock
+                handle.close()
+                return None
+        manifest = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError):
+        handle.close()
+        return None
+    if not hold:
+        handle.close()
+        return CachedStore(key, folder, manifest)
+    try:
+        os.utime(path)  # most recently used: pruned last
+    except OSError:
+        pass  # a read-only cache: the store is still usable
+    return CachedStore(key, folder, manifest, lock=handle)
 
 
 def _read_alias(root: Path, fast_key: str) -> str | None:
@@ -183,10 +224,87 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    found = _complete(root, key)
+    found = _complete(root, key, hold=True)
     if found is None:
         raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
     return found
+
+
+# --------------------------------------------------------------------------
+# Pruning
+# --------------------------------------------------------------------------
+
+
+def _stores(root: Path) -> list[CachedStore]:
+    folder = root / "stores"
+    found = (_complete(root, path.name) for path in sorted(folder.glob("*"))) \
+        if folder.is_dir() else ()
+    return [store for store in found if store is not None]
+
+
+def _last_used(store: CachedStore) -> int:
+    try:
+        return (store.folder / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _sources_exist(store: CachedStore) -> bool:
+    return all(Path(source).exists() for source in store.manifest.get("sources", []))
+
+
+def prune_stores(store_dir: Path | str | None = None, *, keep: int | None = None
+                 ) -> list[str]:
+    """Remove the stores of sources that no longer exist, and all but the `keep` most
+    recently used of the others; a store some process has open stays. Also removes the
+    keys of removed stores and builds a dead process left in tmp/. Returns the removed
+    stores' keys."""
+    root = cache_root(store_dir)
+    keep = KEEP_STORES if keep is None else keep
+    ranked = sorted(_stores(root), key=_last_used, reverse=True)
+    alive = [store for store in ranked if _sources_exist(store)]
+    doomed = [store for store in ranked if store not in alive] + alive[max(keep, 0):]
+    removed = [store.key for store in doomed if _remove_unused(root, store)]
+    _prune_keys(root)
+    _prune_stale_builds(root)
+    return removed
+
+
+def _remove_unused(root: Path, store: CachedStore) -> bool:
+    """Remove a store unless a process holds it: it leaves stores/ in one rename."""
+    try:
+        with (store.folder / MANIFEST).open("rb") as handle:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return False  # in use
+            (root / "tmp").mkdir(parents=True, exist_ok=True)
+            doomed = Path(tempfile.mkdtemp(dir=root / "tmp", prefix=f"{store.key}-pruned-"))
+            os.rename(store.folder, doomed / "store")
+    except OSError:
+        return False
+    shutil.rmtree(doomed, ignore_errors=True)
+    return True
+
+
+def _prune_keys(root: Path) -> None:
+    folder = root / "keys"
+    for path in folder.glob("*") if folder.is_dir() else ():
+        key = _read_alias(root, path.name)
+        if key is None or not (root / "stores" / key).is_dir():
+            path.unlink(missing_ok=True)
+
+
+def _prune_stale_builds(root: Path) -> None:
+    folder = root / "tmp"
+    now = time.time()
+    for path in folder.glob("*") if folder.is_dir() else ():
+        try:
+            if now - path.stat().st_mtime > STALE_BUILD_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
 
 
 # --------------------------------------------------------------------------
@@ -200,15 +318,10 @@ def folder_size(folder: Path) -> int:
 
 def cache_info(store_dir: Path | str | None = None) -> dict:
     root = cache_root(store_dir)
-    stores = []
-    for folder in sorted((root / "stores").glob("*")) if (root / "stores").is_dir() else []:
-        found = _complete(root, folder.name)
-        if found is None:
-            continue
-        stores.append({"key": found.key, "built": found.manifest.get("built"),
-                       "triples": found.manifest.get("triples"),
-                       "sources": len(found.manifest.get("sources", [])),
-                       "bytes": folder_size(folder)})
+    stores = [{"key": found.key, "built": found.manifest.get("built"),
+               "triples": found.manifest.get("triples"),
+               "sources": len(found.manifest.get("sources", [])),
+               "bytes": folder_size(found.folder)} for found in _stores(root)]
     return {"folder": str(root), "stores": stores,
             "bytes": sum(s["bytes"] for s in stores)}
 

@@ -81,6 +81,7 @@ class OxigraphStore:
         # when the sources are known, .graph() re-reads them with rdflib (exact lexical forms)
         self._graph_builder = graph_builder
         self._rdflib_graph = None
+        self._cache_lock: Any = None  # see graph.cache: the open store's shared lock
         self.allow_federation = allow_federation
         self.timeout: float | None = None  # seconds; None: no worker, no limit (library use)
 
@@ -321,6 +322,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
 
     cached = current_store(files, build, store_dir)
     store = OxigraphStore.open_directory(cached.location, allow_federation=allow_federation)
+    store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
     store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
     return store
 
