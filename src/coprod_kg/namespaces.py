@@ -40,6 +40,9 @@ PREFIXES: dict[str, str] = {
     "rel": INSTANCES + "evidence-relation/",
     "grade": INSTANCES + "evidence-grade/",
     "grading": INSTANCES + "grading/",
+    # our curation (data/curation/): alignment strengths, design assessments
+    "strength": INSTANCES + "alignment-strength/",
+    "assessment": INSTANCES + "design-assessment/",
     # the evaluation layer (data/evaluation-schemes.ttl)
     "comparator": INSTANCES + "comparator/",
     "measure": INSTANCES + "effect-measure/",

@@ -133,7 +133,7 @@ def test_queries_hides_the_site_queries_and_the_gates_unless_all(runner, repo_ro
     names = [entry["name"] for entry in json.loads(shown.stdout)]
     every = [p.stem for p in sorted((repo_root / "queries").glob("*.rq"))]
     assert names == [n for n in every if not n.startswith("site-")
-                     and not n.endswith("-violation")]
+                     and not n.endswith(("-violation", "-gap"))]
     assert {"review", "quote-search", "case-study-outcomes", "evidence-gap-map"} <= set(names)
 
 
@@ -142,7 +142,10 @@ def test_queries_by_tag(runner):
     names = [line.split(",")[0] for line in outcome.stdout.splitlines()[1:]]
     assert names == ["case-studies", "case-study-graph", "case-study-overview"]
     gates = runner.invoke(cli, ["queries", "--all", "--tag", "quality-gate", "--format", "json"])
-    assert len(json.loads(gates.stdout)) == 6
+    assert len(json.loads(gates.stdout)) == 4
+    gaps = runner.invoke(cli, ["queries", "--all", "--tag", "evidence-gap", "--format", "json"])
+    assert [entry["name"] for entry in json.loads(gaps.stdout)] == [
+        "case-study-without-principle-gap", "principle-without-case-study-gap"]
     unknown = runner.invoke(cli, ["queries", "--tag", "nonsense"])
     assert unknown.exit_code == 2
     assert unknown.stderr.startswith("coprod-kg: error: no stored query has the tag 'nonsense'")
@@ -164,9 +167,9 @@ def test_query_table_fits_80_columns_and_marks_truncation(runner):
 
 
 def test_query_table_width_option(runner):
-    outcome = runner.invoke(cli, ["query", "study-designs", "--width", "60"])
+    outcome = runner.invoke(cli, ["query", "study-designs", "--width", "70"])
     assert outcome.exit_code == 0
-    assert max(len(line) for line in outcome.stdout.splitlines()) <= 60
+    assert max(len(line) for line in outcome.stdout.splitlines()) <= 70
 
 
 def test_query_csv(runner):

@@ -130,8 +130,10 @@ def case_studies_behind(graph, principle: str, category: str) -> set[str]:
         PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT DISTINCT ?number ?label WHERE {
-          ?cs cpo:hasPrincipleAlignment/cpo:principle ?p ; cpo:hasOutcome/cpo:outcomeCategory ?c ;
-              cpo:caseNumber ?number ; rdfs:label ?label .
+          ?al cpo:principleAlignmentOf ?cs ; cpo:principle ?p .
+          FILTER NOT EXISTS {  # weak alignments are not evidence (docs/curation.md)
+            ?al cpo:alignmentStrength <https://w3id.org/coprod-kg/id/alignment-strength/weak> }
+          ?cs cpo:hasOutcome/cpo:outcomeCategory ?c ; cpo:caseNumber ?number ; rdfs:label ?label .
         }""",
         initBindings={"p": URIRef(ID + "principle/" + principle),
                       "c": URIRef(ID + "outcome-category/" + category)},

@@ -230,7 +230,7 @@ def test_case_study_pages_show_learning_points_principles_and_references(pages, 
     assert "80%" in oxleas and "14 months" in oxleas
     assert "Recruit patients from existing, well-established support groups" in oxleas
     for (rationale,) in select(bundled_graph, """
-            SELECT ?r WHERE { ?cs cpo:hasPrincipleAlignment/cpo:rationale ?r .
+            SELECT ?r WHERE { ?al cpo:principleAlignmentOf ?cs ; cpo:rationale ?r .
                               FILTER(STRENDS(STR(?cs), "/oxleas-ebcd")) }"""):
         assert str(rationale) in oxleas
     core = pages["case-studies/core-study.html"]
@@ -290,8 +290,8 @@ def test_references_page_lists_every_reference_with_doi_links(pages, bundled_gra
 
 def test_principle_pages_list_their_case_studies(pages, bundled_graph):
     for principle, case_label in select(bundled_graph, """
-            SELECT ?p ?label WHERE { ?cs cpo:hasPrincipleAlignment/cpo:principle ?p ;
-                                         rdfs:label ?label }"""):
+            SELECT ?p ?label WHERE { ?al cpo:principleAlignmentOf ?cs ; cpo:principle ?p .
+                                     ?cs rdfs:label ?label }"""):
         assert str(case_label) in pages[f"principles/{slug(principle)}.html"].plain_text
 
 

@@ -34,7 +34,8 @@ TEXT_SEPARATOR = "\n\n"
 # them is an error (never silently dropped); an empty column is accepted.
 UNSUPPORTED: dict[str, str] = {
     "comparator": "the ontology has no property for an outcome's comparator yet",
-    "strength": "the ontology has no property for the strength of a principle alignment yet",
+    "strength": ("the strength of a principle alignment is our curation, recorded in "
+                 "data/curation/alignments.ttl by the rubric of docs/curation.md, not in a sheet"),
 }
 
 

@@ -1,7 +1,9 @@
-"""`coprod-kg validate`: SHACL shapes plus the `*-violation.rq` quality gates.
+"""`coprod-kg validate`: SHACL shapes, the `*-violation.rq` quality gates and the
+`*-gap.rq` gap reports.
 
-Exit 0 when the graph conforms (warnings allowed) and every gate returns no rows;
-1 on a violation or a gate with rows; 2 on an error (malformed file, ...).
+Exit 0 when the graph conforms (warnings allowed) and every gate returns no rows; gaps in
+the evidence (rows of a gap report) are warnings; 1 on a violation or a gate with rows;
+2 on an error (malformed file, ...).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ MAX_GATE_ROWS = 10
             "coprod-kg --source my-data/ validate --format turtle",
         ],
         [
-            "0  the graph conforms (warnings allowed) and every gate returns no rows",
+            "0  the graph conforms (warnings and evidence gaps allowed) and every gate "
+            "returns no rows",
             "1  a shape violation, or a gate with rows",
             EXIT_ERROR_LINE,
         ],
@@ -58,15 +61,16 @@ MAX_GATE_ROWS = 10
 @click.pass_context
 def validate(ctx: click.Context, fmt: str, show_all: bool, limit: int | None,
              width: int | None, output) -> None:
-    """Check the graph against the SHACL shapes and the quality gates.
+    """Check the graph against the SHACL shapes and the quality gates; report evidence gaps.
 
     The table format starts with the verdict and the counts, then lists only the case
     studies with violations or warnings (--all: every one) and their messages, then the
-    quality gates (queries/*-violation.rq)."""
+    quality gates (queries/*-violation.rq), then the evidence gaps (queries/*-gap.rq:
+    warnings, such as a principle that no case study shows; they never fail)."""
     from coprod_kg.graph.load import load_shapes
     from coprod_kg.graph.store import open_store
     from coprod_kg.progress import step
-    from coprod_kg.validation.gates import run_gates
+    from coprod_kg.validation.gates import run_gap_reports, run_gates
     from coprod_kg.validation.shapes import needs_shacl_sparql, validate_graph
 
     store = open_store(ctx.obj)
@@ -76,7 +80,7 @@ def validate(ctx: click.Context, fmt: str, show_all: bool, limit: int | None,
     with step("checking the shapes", unit="steps"):
         report = validate_graph(graph, shapes)
     sparql_shapes = needs_shacl_sparql(shapes)
-    gates = run_gates(store)
+    gates = run_gates(store) + run_gap_reports(store)
     case_studies = _case_studies(store)
     if fmt == "json":
         document = {**_as_json(report, gates), "needs_shacl_sparql": sparql_shapes}
@@ -89,7 +93,7 @@ def validate(ctx: click.Context, fmt: str, show_all: bool, limit: int | None,
         view = View(table_width(width), show_all, limit)
         text = format_text(report, gates, case_studies, view, sparql_shapes)
     emit(text, output)
-    ok = report.conforms and all(gate.passed for gate in gates)
+    ok = report.conforms and not any(gate.failed for gate in gates)
     ctx.exit(EXIT_OK if ok else EXIT_NONCONFORMING)
 
 
@@ -126,20 +130,21 @@ def _as_json(report, gates) -> dict:
         "violations": len(report.violations()),
         "warnings": len(report.warnings()),
         "results": [asdict(result) for result in report.results],
-        "gates": [
-            {
-                "name": gate.name,
-                "summary": gate.summary,
-                "passed": gate.passed,
-                "rows": [
-                    {
-                        var: display_value(term)
-                        for var, term in zip(gate.variables, row, strict=True)
-                    }
-                    for row in gate.rows
-                ],
-            }
-            for gate in gates
+        "gates": [_gate_json(gate, display_value) for gate in gates
+                  if not gate.is_gap_report],
+        "gaps": [_gate_json(gate, display_value) for gate in gates if gate.is_gap_report],
+    }
+
+
+def _gate_json(gate, display_value) -> dict:
+    return {
+        "name": gate.name,
+        "summary": gate.summary,
+        "severity": gate.severity,
+        "passed": gate.passed,
+        "rows": [
+            {var: display_value(term) for var, term in zip(gate.variables, row, strict=True)}
+            for row in gate.rows
         ],
     }
 
@@ -165,7 +170,11 @@ def format_text(report, gates, case_studies: list[tuple[str, str]], view: View =
         lines += ["", _case_study_table(shown, counts, labels, view.width)]
     lines += _messages(grouped, shown, view.width)
     lines += ["", "Quality gates (queries/*-violation.rq)", ""]
-    lines += _gate_lines(gates, view.width)
+    lines += _gate_lines([g for g in gates if not g.is_gap_report], view.width)
+    gaps = [g for g in gates if g.is_gap_report]
+    if gaps:
+        lines += ["", "Evidence gaps (queries/*-gap.rq; warnings, not failures)", ""]
+        lines += _gate_lines(gaps, view.width)
     lines += _sparql_note(sparql_shapes or [], view.width)
     lines += ["", _verdict(report, gates)]
     return "\n".join(lines) + "\n"
@@ -178,11 +187,14 @@ def _counts(results) -> tuple[int, int]:
 
 
 def _verdict(report, gates) -> str:
-    failed = sum(1 for gate in gates if not gate.passed)
+    quality = [gate for gate in gates if not gate.is_gap_report]
+    failed = sum(1 for gate in quality if gate.failed)
+    gaps = sum(len(gate.rows) for gate in gates if gate.is_gap_report)
     verdict = "conforms" if report.conforms and not failed else "does NOT conform"
     return (
         f"Result: {verdict}: {len(report.violations())} violations, {len(report.warnings())} "
-        f"warnings, {len(gates) - failed}/{len(gates)} gates passed"
+        f"warnings, {len(quality) - failed}/{len(quality)} gates passed, "
+        f"{gaps} evidence gap{'' if gaps == 1 else 's'}"
     )
 
 
@@ -231,7 +243,7 @@ def _messages(grouped, shown, width: int) -> list[str]:
 def _gate_lines(gates, width: int) -> list[str]:
     lines = []
     for gate in gates:
-        status = "ok  " if gate.passed else "FAIL"
+        status = "ok  " if gate.passed else ("GAP " if gate.is_gap_report else "FAIL")
         count = "" if gate.passed else f" ({len(gate.rows)} row{'s' if len(gate.rows) > 1 else ''})"
         lines += _wrap(f"{status}  {gate.name}{count}: {gate.summary}", width, "  ", "        ")
         for row in gate.rows[:MAX_GATE_ROWS]:  # identifiers whole, never cut

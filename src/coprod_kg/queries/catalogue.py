@@ -35,6 +35,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_DECIMAL = XSD + "decimal"
 XSD_INTEGER = XSD + "integer"
 VIOLATION_SUFFIX = "-violation"
+GAP_SUFFIX = "-gap"  # evidence gaps: reported by `validate` as warnings, never a failure
 
 PARAMETER_PATTERN = re.compile(r"[?$](__?)([a-z][A-Za-z0-9]*)_((?:xsd_)?[A-Za-z]+)\b")
 LANGUAGE_TAG = re.compile(r"^[a-z]{2}$")  # ?_label_en: a string in English
@@ -80,6 +81,10 @@ class StoredQuery:
     @property
     def is_gate(self) -> bool:
         return self.name.endswith(VIOLATION_SUFFIX)
+
+    @property
+    def is_gap_report(self) -> bool:
+        return self.name.endswith(GAP_SUFFIX)
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -466,8 +471,8 @@ def summary_rows(catalogue: dict[str, StoredQuery]) -> list[dict]:
 
 
 def is_internal(name: str) -> bool:
-    """The site's queries and the quality gates: not questions people ask."""
-    return name.startswith("site-") or name.endswith("-violation")
+    """The site's queries, the quality gates and the gap reports: not questions people ask."""
+    return name.startswith("site-") or name.endswith((VIOLATION_SUFFIX, GAP_SUFFIX))
 
 
 def normal_tag(tag: str) -> str:

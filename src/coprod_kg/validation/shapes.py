@@ -111,6 +111,9 @@ def case_study_of(data_graph: Graph, node: Node | None) -> str | None:
         for owner in data_graph.subjects(cpo(link), node)
         if isinstance(owner, URIRef)
     }
+    # a curated alignment points at its case study (data/curation/alignments.ttl)
+    owners |= {str(owner) for owner in data_graph.objects(node, cpo("principleAlignmentOf"))
+               if isinstance(owner, URIRef)}
     return min(owners) if owners else None
 
 
