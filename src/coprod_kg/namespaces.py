@@ -49,6 +49,17 @@ PREFIXES: dict[str, str] = {
     "item": INSTANCES + "reporting-item/",
     "rob": INSTANCES + "risk-of-bias/",
     "instrument": INSTANCES + "instrument/",
+    # the review's text-only facts in structured form (data/review-structure/)
+    "comp": INSTANCES + "approach-component/",
+    "actor": INSTANCES + "actor/",
+    "event": INSTANCES + "event/",
+    "orgrole": INSTANCES + "organisation-role/",
+    "roletype": INSTANCES + "organisation-role-type/",
+    "step": INSTANCES + "methodology-step/",
+    "scope": INSTANCES + "evidence-scope/",
+    "extent": INSTANCES + "scope-extent/",
+    "rfig": INSTANCES + "resource-figure/",
+    "stmt": INSTANCES + "statement/",
     # the SHACL shapes (shapes/)
     "cpsh": "https://w3id.org/coprod-kg/shapes#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

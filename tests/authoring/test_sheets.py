@@ -115,7 +115,8 @@ def test_three_new_case_studies_and_their_references_import_and_are_counted(runn
     assert refused.exit_code == 2
     assert refused.stderr.splitlines()[-1] == (
         f"coprod-kg: error: {SHEET}:AB2: unknown organisation 'Invented Fixture Trust' "
-        "(closest: oxleas (Oxleas NHS Mental Health Trust); give an existing slug, label or "
+        "(closest: nuffield-trust (Nuffield Trust); oxleas (Oxleas NHS Mental Health Trust); "
+        "give an existing slug, label or "
         "linked MeSH/Wikidata ID, or use --create-new to add it)")
     result = import_(runner, SHEET, RIS, "--data-dir", data_copy, "--create-new")
     assert result.exit_code == 0, result.output
@@ -195,14 +196,14 @@ BAD = {
     "unknown category": (_edited("category", "happiness"),
                          f"{_cell('category')}: unknown outcome category 'happiness' (expected "
                          "one of: acute-interventions, ae-use, all-hospital-admissions, "
-                         "co-design-activity, complaints, depression-anxiety, "
-                         "health-and-care-costs, non-elective-admissions, "
-                         "overnight-hospital-stays, participation, patient-experience, "
-                         "psychosocial-recovery, quality-of-life, reach, "
+                         "co-design-activity, complaints, cost-of-improvement, "
+                         "depression-anxiety, health-and-care-costs, non-elective-admissions, "
+                         "outpatient-appointments, overnight-hospital-stays, participation, "
+                         "patient-experience, psychosocial-recovery, quality-of-life, reach, "
                          "reliance-on-formal-services, service-responsiveness, "
-                         "social-care-costs, speed-and-cost-of-improvement, staff-practice, "
-                         "sustainability, user-satisfaction, value-for-money, volunteering, "
-                         "wellbeing)"),
+                         "social-care-costs, staff-practice, sustainability, therapy-use, "
+                         "time-to-improvement, user-satisfaction, value-for-money, "
+                         "volunteering, wellbeing)"),
     "missing quote": (_edited("quote", ""),
                       f"{_cell('quote')}: missing required field: the review's own words that "
                       "state it, verbatim."),

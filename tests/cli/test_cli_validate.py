@@ -52,12 +52,13 @@ def test_text_report_starts_with_a_summary_then_lists_the_flagged_case_studies(r
     assert outcome.exit_code == 0
     text = outcome.stdout
     assert text.splitlines()[:2] == [
-        "Result: conforms: 0 violations, 4 warnings, 4/4 gates passed, 1 evidence gap",
-        "Case studies: 6 checked, 0 with violations, 4 with warnings only",
+        "Result: conforms: 0 violations, 5 warnings, 4/4 gates passed, 1 evidence gap",
+        "Case studies: 6 checked, 0 with violations, 5 with warnings only",
     ]
-    for curie in ("cs:local-area-coordination", "cs:core-study"):
+    # POPP's only time frame (three years) belongs to its reach, a programme figure
+    for curie in ("cs:popp", "cs:local-area-coordination", "cs:core-study"):
         assert f"\n  {curie} " in text
-    for curie in ("cs:oxleas-ebcd", "cs:popp"):  # no violation, no warning: not listed
+    for curie in ("cs:oxleas-ebcd",):  # no violation, no warning: not listed
         assert f"\n  {curie} " not in text
     assert "The case study reports no quantified outcome" in " ".join(text.split())
     # result paths are written with the project's prefixes, not as long IRIs broken at "-"
@@ -76,8 +77,8 @@ def test_all_lists_every_case_study_and_limit_cuts_the_list(runner):
     for curie in ("cs:oxleas-ebcd", "cs:popp", "cs:core-study"):
         assert f"\n  {curie} " in every
     limited = runner.invoke(cli, ["validate", "--limit", "1"]).stdout
-    assert "(1 of 4; --all: every one)" in limited
-    assert "\n  cs:local-area-coordination " in limited
+    assert "(1 of 5; --all: every one)" in limited
+    assert "\n  cs:popp " in limited
     assert "\n  cs:core-study " not in limited  # (it is named again under the evidence gaps)
 
 

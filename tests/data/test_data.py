@@ -137,7 +137,6 @@ OUTCOME_FIGURES = [
     ("popp-cost-reduction", "popp", "health-and-care-costs", "2166", CUR.GBP, "decrease"),
     ("popp-quality-of-life-value", "popp", "quality-of-life", "300", CUR.GBP, "increase"),
     ("popp-sustainability", "popp", "sustainability", "3", UNIT.PERCENT, "not-applicable"),
-    ("popp-reach", "popp", "reach", "260000", UNIT.NUM, "not-applicable"),
     (
         "lac-costs",
         "local-area-coordination",
@@ -203,6 +202,7 @@ PROGRAMME_FIGURES = [
     ("popp-second-round-sites", "popp", "10", UNIT.NUM),
     ("popp-core-services", "popp", "146", UNIT.NUM),
     ("popp-upstream-projects", "popp", "530", UNIT.NUM),
+    ("popp-reach", "popp", "260000", UNIT.NUM),
     ("age-uk-cohort", "age-uk-personalised-integrated-care", "325", UNIT.NUM),
     ("accelerated-ebcd-pathways", "accelerated-ebcd", "4", UNIT.NUM),
     ("accelerated-ebcd-hospitals", "accelerated-ebcd", "2", UNIT.NUM),
@@ -286,8 +286,10 @@ def test_ranges_time_frames_and_samples(review_data: Graph):
         str(n).rsplit("/", 1)[1]: str(v) for n, v in review_data.subject_objects(CPO.timeFrame)
     }
     assert frames["oxleas-complaints"] == "P1Y2M"  # 14 months, canonical form
-    assert frames["popp-reach"] == "P3Y"
+    assert frames["popp-reach"] == "P3Y"  # a programme figure (fig:popp-reach)
     assert frames["core-psychosocial-recovery"] == "P9M"
+    recovery = iri("outcome", "core-psychosocial-recovery")
+    assert str(review_data.value(recovery, CPO.timeFrameQualifier)) == "within"
     samples = {int(v) for v in review_data.objects(None, CPO.sampleSize)}
     assert samples == {325}
 
@@ -300,7 +302,7 @@ def test_dates(review_data: Graph):
             str(review_data.value(node, CPO.endDate)),
         )
 
-    assert dates("oxleas-ebcd") == ("2012", "None")
+    assert dates("oxleas-ebcd") == ("None", "None")  # 2012 is a decision, not a start
     assert dates("popp") == ("2006-05", "2009-03")
     assert dates("local-area-coordination") == ("1988", "None")
 

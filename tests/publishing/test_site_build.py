@@ -179,7 +179,7 @@ def test_pages_are_semantic_html_with_alt_text(site):
     images = parse_page(site / "index.html").images
     assert [image["src"] for image in images] == ["gap-map.svg"]
     assert images[0]["alt"].startswith(
-        "The evidence gap map: 24 outcome categories by 6 principles")
+        "The evidence gap map: 27 outcome categories by 6 principles")
 
 
 def test_home_page_has_definition_principles_counts_and_downloads(site, pages, bundled_graph):

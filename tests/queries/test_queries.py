@@ -394,7 +394,7 @@ def test_q6_gap_map_is_the_full_matrix_with_zeros(store, bundled_graph):
     rows = library_rows(store, "evidence-gap-map")
     expected = expected_gap_map(bundled_graph)
     got = {(row["principleLabel"], row["categoryLabel"]): int(row["outcomes"]) for row in rows}
-    assert len(rows) == 6 * 24 == len(expected)
+    assert len(rows) == 6 * 27 == len(expected)
     assert got == expected
     assert got[("Asset based: people as equal partners", "Complaints")] == 1
     assert got[("Reciprocity and mutuality", "Complaints")] == 0
@@ -594,6 +594,7 @@ def test_programme_figures_optional_parameter(store):
         "fig:popp-core-services",
         "fig:popp-first-round-sites",
         "fig:popp-pilot-sites",
+        "fig:popp-reach",
         "fig:popp-second-round-sites",
         "fig:popp-upstream-projects",
     ]
@@ -607,7 +608,13 @@ def test_references_show_only_confirmed_identifiers(store):
     by_key = {row["key"]: row for row in rows}
     assert by_key["R5"]["doi"] == "10.1177/1355819614531565"
     assert by_key["R5"]["pmid"] is None  # not confirmed: left out
-    assert (by_key["R6"]["pmid"], by_key["R6"]["pmcid"]) == ("25805530", "PMC4386225")
+    # R6's PubMed Central link is the review's own, not a confirmed identifier: link only
+    assert (by_key["R6"]["pmid"], by_key["R6"]["pmcid"]) == ("25805530", None)
+    assert by_key["R6"]["link"] == "pmc:PMC4386225"  # the review's own link
+    # R12's title is not known: no title, a supplied description instead
+    assert by_key["R12"]["title"] is None
+    assert by_key["R12"]["suppliedDescription"].startswith("coproductionnetwork.com")
+    assert all(row["title"] for key, row in by_key.items() if key != "R12")
 
 
 def test_outcomes_by_category_wellbeing(store):

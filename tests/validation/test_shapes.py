@@ -35,6 +35,7 @@ OWN_SHAPE_FILES = (
     "alignment-and-learning-point.ttl",
     "reference.ttl",
     "ontology-style.ttl",
+    "review-structure.ttl",
 )
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
                      SH.target)
@@ -138,6 +139,24 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
         (EX["ref-doi-with-space"], CPSH["Reference-doi"], V),
         (EX["ref-pmid-prefixed"], CPSH["Reference-pmid"], V),
         (EX["ref-pmcid-bare"], CPSH["Reference-pmcid"], V),
+        (EX["ref-title-and-supplied-description"], CPSH["ReferenceSuppliedDescriptionShape"], V),
+    },
+    "review-structure-valid.ttl": set(),
+    "review-structure-invalid.ttl": {
+        (EX["component-bare"], CPSH["ReviewStructure-quote"], V),
+        (EX["component-bare"], CPSH["ReviewStructure-page"], V),
+        (EX["component-bare"], CPSH["ReviewStructure-reportedIn"], V),
+        (EX["component-bare"], CPSH["CaseStudyPart-caseStudy"], V),
+        (EX["role-wrong-agent"], CPSH["OrganisationRole-agent"], V),
+        (EX["role-wrong-agent"], CPSH["OrganisationRole-role"], V),
+        (EX["step-bare"], CPSH["MethodologyStep-review"], V),
+        (EX["step-bare"], CPSH["MethodologyStep-position"], V),
+        (EX["step-bare"], CPSH["MethodologyStep-source"], V),
+        (EX["scope-bare"], CPSH["EvidenceScope-of"], V),
+        (EX["scope-bare"], CPSH["EvidenceScope-extent"], V),
+        (EX["scope-bare"], CPSH["EvidenceScope-place"], V),
+        (EX["figure-bare"], CPSH["ResourceFigure-resource"], V),
+        (EX["figure-bare"], CPSH["ResourceFigure-value"], V),
     },
     "ontology-style-valid.ttl": set(),
     "ontology-style-invalid.ttl": {

@@ -173,6 +173,9 @@ def _figures() -> list[Field]:
         Field("time_frame", CPO + "timeFrame", "duration",
               "The period over which it was observed or is expected (ISO 8601 duration).",
               "P14M", recommended=True),
+        Field("time_frame_qualifier", CPO + "timeFrameQualifier", "text",
+              "The review's own qualifier on the time frame, such as within (an upper bound).",
+              "within"),
     ]
 
 

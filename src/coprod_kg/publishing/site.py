@@ -211,7 +211,8 @@ def _reference_order(reference: dict) -> tuple:
     """R1, R2 ... R12 in number order, then the references without a key by title."""
     key = reference["key"] or ""
     number = int(key[1:]) if key[:1] == "R" and key[1:].isdigit() else None
-    return (not key, number is None, number or 0, key, reference["title"] or "")
+    return (not key, number is None, number or 0, key,
+            reference["title"] or reference["suppliedDescription"] or "")
 
 
 def _ontology_terms(store) -> list[dict]:
