@@ -461,3 +461,52 @@ def test_no_case_study_has_a_funder_because_the_review_names_none(bundled_graph)
 def test_the_query_file_is_in_the_catalogue():
     path = Path(sources.queries_dir()) / "organisation-roles.rq"
     assert path.read_text(encoding="utf-8").startswith("#+ summary: Who ran or funded")
+
+
+# --------------------------------------------------------------------------
+# Who did what: the approach-components query's exact rows for POPP
+# --------------------------------------------------------------------------
+
+POPP_COMPONENTS = [
+    # position, component, performer, part of
+    (1, "comp:popp-older-people-in-design-and-management", "pop:older-people", None),
+    (2, "comp:popp-older-people-on-boards", "pop:older-people",
+     "comp:popp-older-people-in-design-and-management"),
+    (3, "comp:popp-older-people-on-recruitment-panels", "pop:older-people",
+     "comp:popp-older-people-in-design-and-management"),
+    (4, "comp:popp-older-people-as-volunteers", "pop:older-people",
+     "comp:popp-older-people-in-design-and-management"),
+    (5, "comp:popp-older-people-in-evaluation", "pop:older-people",
+     "comp:popp-older-people-in-design-and-management"),
+]
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_approach_components_through_the_library(backend):
+    store = open_store(Settings(store=backend))
+    stored = catalogue.get_query("approach-components")
+    result = store.query(catalogue.bound_text(stored, {"caseStudy": "cs:popp"}))
+    rows = [dict(zip(result.variables, row, strict=True)) for row in result.rows]
+
+    def curie(term):
+        return None if term is None else compact_iri(str(term))
+
+    assert [(int(r["position"]), curie(r["component"]), curie(r["performer"]), curie(r["partOf"]))
+            for r in rows] == POPP_COMPONENTS
+    assert {str(r["performerLabel"]) for r in rows} == {"Older people"}
+    everything = store.query(catalogue.bound_text(stored, {}))
+    assert len(everything.rows) == 26  # 25 components, one of them with two performers
+
+
+def test_approach_components_through_the_cli(runner):
+    result = runner.invoke(cli, ["query", "approach-components", "-p", "caseStudy=cs:core-study",
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(compact_iri(r["component"]), compact_iri(r["performer"]) if r["performer"] else None)
+            for r in rows] == [
+        ("comp:core-engagement-model", "actor:core-study-team"),
+        ("comp:core-engagement-aim-relationships", None),
+        ("comp:core-engagement-aim-communicate", None),
+        ("comp:core-engagement-aim-keep-engaged", None),
+    ]

@@ -288,6 +288,39 @@ def test_references_page_lists_every_reference_with_doi_links(pages, bundled_gra
     assert keys == [f"R{n}" for n in range(1, len(keys) + 1)]  # in number order
 
 
+def test_a_supplied_description_is_shown_as_ours_never_as_a_title(site, pages, bundled_graph):
+    import html
+
+    page = pages["references.html"]
+    rows = select(bundled_graph, """
+        SELECT ?r ?description WHERE { ?r cpo:suppliedDescription ?description }""")
+    assert len(rows) == 3
+    text = (site / "references.html").read_text(encoding="utf-8")
+    for reference, description in rows:
+        assert f"ref-{slug(reference)}" in page.ids
+        entry = re.search(rf'id="ref-{re.escape(slug(reference))}">(.*?)</li>', text, re.S)
+        assert entry, slug(reference)
+        assert "<cite>" not in entry.group(1)
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", entry.group(1)))
+        assert str(description) in " ".join(shown.split())
+        assert "our description: the title is not recorded" in entry.group(1)
+
+
+def test_case_study_pages_show_who_did_what_in_the_reviews_words(pages, bundled_graph):
+    rows = select(bundled_graph, """
+        SELECT ?cs ?quote WHERE {
+          ?item cpo:caseStudy ?cs ; cpo:quote ?quote .
+          { ?item a cpo:OrganisationRole } UNION { ?item a cpo:ApproachComponent }
+          UNION { ?item a cpo:ReviewStatement } UNION { ?item a cpo:DatedEvent } }""")
+    assert len(rows) == 33  # 25 components, 5 organisation roles, 2 statements, 1 event
+    for cs, quote in rows:
+        assert f"“{quote}”" in pages[f"case-studies/{slug(cs)}.html"].plain_text
+    popp = pages["case-studies/popp.html"].plain_text
+    assert "Department of Health" in popp and "Designated" in popp and "Set up" in popp
+    oxleas = pages["case-studies/oxleas-ebcd.html"].plain_text
+    assert "2012: Senior management and staff decided to make improvements to the ward" in oxleas
+
+
 def test_principle_pages_list_their_case_studies(pages, bundled_graph):
     for principle, case_label in select(bundled_graph, """
             SELECT ?p ?label WHERE { ?al cpo:principleAlignmentOf ?cs ; cpo:principle ?p .

@@ -115,6 +115,8 @@ def _case_studies(store, grades: dict[str, dict]) -> list[dict]:
     figures = _by(merge_rows(select(store, "site-programme-figures"), "figure"), "caseStudy")
     points = _by(merge_rows(select(store, "site-learning-points"), "point"), "caseStudy")
     later = _by(select(store, "site-later-evidence"), "caseStudy")
+    structure = _by(merge_rows(select(store, "site-review-structure"), "item", multi=("who",)),
+                    "caseStudy")
     for study in studies:
         iri = study["caseStudy"]
         study["slug"] = slug_of(iri)
@@ -128,6 +130,7 @@ def _case_studies(store, grades: dict[str, dict]) -> list[dict]:
         study["figures"] = [_with_figure(f, {}) for f in figures.get(iri, [])]
         study["learning_points"] = points.get(iri, [])
         study["later_evidence"] = _later_evidence(later.get(iri, []), grades)
+        study["structure"] = _by(structure.get(iri, []), "kind")
     return studies
 
 
