@@ -510,3 +510,18 @@ def test_approach_components_through_the_cli(runner):
         ("comp:core-engagement-aim-communicate", None),
         ("comp:core-engagement-aim-keep-engaged", None),
     ]
+
+
+def test_quote_search_finds_the_structured_facts_with_their_case_study(runner):
+    result = runner.invoke(cli, ["query", "quote-search", "-p", "text=Personal Independence",
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = [(compact_iri(r["subject"]), r["caseStudyLabel"], r["field"])
+            for r in csv.DictReader(io.StringIO(result.stdout))]
+    age_uk = "Age UK Personalised Integrated Care Programme"
+    for expected in [
+        ("comp:age-uk-guided-conversation", age_uk, "quote"),
+        ("orgrole:age-uk-personalised-integrated-care-age-uk-delivered", age_uk, "quote"),
+        ("actor:personal-independence-coordinator", "", "label"),
+    ]:
+        assert expected in rows
