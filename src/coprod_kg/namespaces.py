@@ -40,9 +40,10 @@ PREFIXES: dict[str, str] = {
     "rel": INSTANCES + "evidence-relation/",
     "grade": INSTANCES + "evidence-grade/",
     "grading": INSTANCES + "grading/",
-    # our curation (data/curation/): alignment strengths, design assessments
+    # our curation (data/curation/): alignment strengths, design assessments, evidence links
     "strength": INSTANCES + "alignment-strength/",
     "assessment": INSTANCES + "design-assessment/",
+    "link": INSTANCES + "evidence-link/",
     # the evaluation layer (data/evaluation-schemes.ttl)
     "comparator": INSTANCES + "comparator/",
     "measure": INSTANCES + "effect-measure/",

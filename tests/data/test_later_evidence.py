@@ -58,7 +58,7 @@ CQ15_ROWS = [
     ("popp", "popp-value-for-money", "popp-evaluation-benefit-range", "qualifies",
      "popp-national-evaluation"),
     ("age-uk-personalised-integrated-care", "age-uk-all-admissions",
-     "nuffield-trust-2019-admissions", "contradicts", "georghiou-keeble-2019"),
+     "nuffield-trust-2019-admissions", "qualifies", "georghiou-keeble-2019"),
     ("age-uk-personalised-integrated-care", "age-uk-non-elective-admissions",
      "nuffield-trust-2019-admissions", "contradicts", "georghiou-keeble-2019"),
     ("core-study", "core-psychosocial-recovery", "palmer-2021-core-recovery", "contradicts",
@@ -220,9 +220,8 @@ def test_every_outcome_is_graded_with_a_reason(bundled_graph: Graph):
     for row in rows:  # the grade of each outcome, row by row: tests/data/test_curation.py
         assert str(row["gradedAs"]) in ("outcome", "case study")
         assert len(str(row["rationale"])) > 40
-    contradicted = {slug(r["outcome"]) for r in rows if str(r["laterEvidence"]) == "Contradicts"}
-    assert contradicted == {"age-uk-all-admissions", "age-uk-non-elective-admissions",
-                            "core-psychosocial-recovery"}
+    contradicted = {slug(r["outcome"]) for r in rows if str(r["claimStatus"]) == "contradicted"}
+    assert contradicted == {"age-uk-non-elective-admissions", "core-psychosocial-recovery"}
 
 
 def test_grades_are_an_ordered_closed_scheme(bundled_graph: Graph):
@@ -241,16 +240,11 @@ def test_living_evidence_terms_have_label_and_definition(bundled_graph: Graph):
         assert ontology.value(term, URIRef("http://www.w3.org/2004/02/skos/core#definition")), term
 
 
-def test_status_warning_follows_contradicting_evidence(bundled_graph: Graph):
-    report = validate_graph(bundled_graph)
-    assert report.conforms
-    warned = sorted(slug(r.value) for r in report.results
-                    if r.source_shape == SHAPES + "CaseStudyChallengedStatusShape")
-    age_uk = URIRef(ID + "case-study/age-uk-personalised-integrated-care")
-    challenged = (age_uk, CPO.evidenceStatus,
-                  URIRef(ID + "evidence-status/challenged")) in bundled_graph
-    expected = [] if challenged else ["age-uk-all-admissions", "age-uk-non-elective-admissions"]
-    assert warned == expected
+def test_no_case_study_carries_a_typed_challenged_status(bundled_graph: Graph):
+    """Whether later evidence contradicts a result is derived per claim, never typed."""
+    statuses = {slug(o) for o in bundled_graph.objects(None, CPO.evidenceStatus)}
+    assert statuses == {"evaluated", "protocol"}
+    assert (URIRef(ID + "evidence-status/challenged"), None, None) not in bundled_graph
 
 
 # --------------------------------------------------------------------------
@@ -278,29 +272,28 @@ def test_valid_later_evidence_has_no_results(bundled_graph: Graph):
         assert results_for(bundled_graph, node) == set(), node
 
 
+BAD_LINK = URIRef(ID + "evidence-link/test-bad")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+
 @pytest.mark.parametrize("mutation, shape", [
-    ("no relation", "LaterEvidence-relation"),
-    ("relation not in the list", "LaterEvidence-relation"),
     ("no reference", "LaterEvidence-source"),
     ("a review quote", "LaterEvidence-noQuote"),
-    ("no claim", "LaterEvidence-claim"),
-    ("a claim that is not of the review", "LaterEvidence-claimKind"),
+    ("a claim on the later evidence", "LaterEvidence-noClaim"),
+    ("a relation on the later evidence", "LaterEvidence-noRelation"),
+    ("no evidence link", "LaterEvidence-linked"),
 ])
 def test_invalid_later_evidence(graph_copy: Graph, mutation: str, shape: str):
     node = BAD_EVIDENCE
     graph_copy.add((node, RDF.type, CPO.LaterEvidence))
     graph_copy.add((node, RDFS.label, Literal("test")))
     graph_copy.add((node, CPO.finding, Literal("test")))
-    claim = URIRef(ID + "outcome/oxleas-complaints")
-    if mutation == "a claim that is not of the review":
-        claim = URIRef(ID + "reference/springham-robert-2015")
-    if mutation != "no claim":
-        graph_copy.add((node, CPO.aboutClaim, claim))
-    relation = URIRef(ID + "evidence-relation/supports")
-    if mutation == "relation not in the list":
-        relation = URIRef(ID + "evidence-relation/refutes")
-    if mutation != "no relation":
-        graph_copy.add((node, CPO.evidenceRelation, relation))
+    if mutation != "no evidence link":
+        add_link(graph_copy, node)
+    if mutation == "a claim on the later evidence":
+        graph_copy.add((node, CPO.aboutClaim, URIRef(ID + "outcome/oxleas-complaints")))
+    if mutation == "a relation on the later evidence":
+        graph_copy.add((node, CPO.evidenceRelation, URIRef(ID + "evidence-relation/supports")))
     if mutation != "no reference":
         graph_copy.add((node, DCTERMS.source, URIRef(ID + "reference/springham-robert-2015")))
     if mutation == "a review quote":
@@ -309,19 +302,44 @@ def test_invalid_later_evidence(graph_copy: Graph, mutation: str, shape: str):
     assert results_for(graph_copy, node) == {(shape, "Violation")}
 
 
-def test_challenged_status_needs_later_evidence(graph_copy: Graph):
-    # POPP has later evidence that qualifies its results: challenged is allowed there;
-    # Local Area Coordination has none, so "challenged by later evidence" would be unfounded
-    challenged = URIRef(ID + "evidence-status/challenged")
-    for slug_ in ("popp", "local-area-coordination"):
-        case = URIRef(ID + f"case-study/{slug_}")
-        graph_copy.remove((case, CPO.evidenceStatus, None))
-        graph_copy.add((case, CPO.evidenceStatus, challenged))
-    # (POPP's only time frame, three years, belongs to its reach: a programme figure)
-    assert results_for(graph_copy, URIRef(ID + "case-study/popp")) == {
-        ("CaseStudy-timeFrame", "Warning")}
-    assert results_for(graph_copy, URIRef(ID + "case-study/local-area-coordination")) >= {
-        ("CaseStudyChallengedNeedsEvidenceShape", "Violation")}
+def add_link(graph: Graph, evidence: URIRef, mutation: str = "") -> None:
+    claim = URIRef(ID + "outcome/oxleas-complaints")
+    if mutation == "a claim that is not of the review":
+        claim = URIRef(ID + "reference/springham-robert-2015")
+    relation = URIRef(ID + "evidence-relation/supports")
+    if mutation == "relation not in the list":
+        relation = URIRef(ID + "evidence-relation/refutes")
+    graph.add((BAD_LINK, RDF.type, CPO.EvidenceLink))
+    graph.add((BAD_LINK, CPO.linksLaterEvidence, evidence))
+    if mutation != "no claim":
+        graph.add((BAD_LINK, CPO.aboutClaim, claim))
+    if mutation != "no relation":
+        graph.add((BAD_LINK, CPO.evidenceRelation, relation))
+    if mutation != "no rationale":
+        graph.add((BAD_LINK, CPO.rationale, Literal("test", lang="en")))
+    if mutation != "no marking":
+        graph.add((BAD_LINK, PROV.wasAttributedTo, URIRef(ID + "agent/coprod-kg-developers")))
+        graph.add((BAD_LINK, PROV.wasGeneratedBy, URIRef(ID + "curation")))
+
+
+@pytest.mark.parametrize("mutation, shape", [
+    ("no relation", "EvidenceLink-relation"),
+    ("relation not in the list", "EvidenceLink-relation"),
+    ("no claim", "EvidenceLink-claim"),
+    ("a claim that is not of the review", "EvidenceLink-claimKind"),
+    ("no rationale", "EvidenceLink-rationale"),
+    ("no marking", "EvidenceLink-attributed"),
+])
+def test_invalid_evidence_link(graph_copy: Graph, mutation: str, shape: str):
+    add_link(graph_copy, URIRef(ID + "later-evidence/springham-robert-2015-complaints"), mutation)
+    assert results_for(graph_copy, BAD_LINK) == {(shape, "Violation")}
+
+
+def test_challenged_status_is_refused(graph_copy: Graph):
+    case = URIRef(ID + "case-study/age-uk-personalised-integrated-care")
+    graph_copy.remove((case, CPO.evidenceStatus, None))
+    graph_copy.add((case, CPO.evidenceStatus, URIRef(ID + "evidence-status/challenged")))
+    assert results_for(graph_copy, case) >= {("CaseStudy-evidenceStatusClosedList", "Violation")}
 
 
 def test_invalid_grading_and_figure(graph_copy: Graph):

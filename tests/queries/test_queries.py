@@ -442,7 +442,7 @@ DESIGNS = [
     (1, "Not stated", "Evaluated", "Service improvement case study"),
     (2, "Not stated", "Evaluated", "National programme evaluation"),
     (3, "Programme evaluation (design not stated)", "Evaluated", None),
-    (4, "Not stated", "Challenged by later evidence",
+    (4, "Not stated", "Evaluated",
      "Uncontrolled observation of programme participants"),
     (5, "Ethnographic process evaluation", "Evaluated", None),
     (6, "Stepped-wedge cluster randomised controlled trial", "Protocol", None),
