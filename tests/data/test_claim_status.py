@@ -1,0 +1,271 @@
+"""Claim status, derived from our evidence links and never typed by hand: the status of every
+claim of the review, the status and later-evidence columns of every outcome query (exact rows,
+through the CLI), the links' curation marking and wording, and the rule "the strongest relation
+wins" on mutated graphs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from coprod_kg.cli import cli
+from coprod_kg.graph import sources
+from coprod_kg.queries.catalogue import bound_text, get_query
+
+CPO = Namespace("https://w3id.org/coprod-kg/ontology#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ID = "https://w3id.org/coprod-kg/id/"
+OUT = ID + "outcome/"
+LE = ID + "later-evidence/"
+LINKS_FILE = sources.data_dir() / "curation" / "evidence-links.ttl"
+
+# Every claim of the review with a status; every other claim has none.
+CLAIM_STATUS = {
+    "out:oxleas-complaints": "qualified",            # Springham & Robert 2015
+    "out:popp-overnight-stays": "qualified",         # the evaluation's "seemingly"
+    "out:popp-reach": "supported",                   # 264,637 people
+    "out:popp-value-for-money": "qualified",         # £0.80 to £1.60
+    "out:age-uk-all-admissions": "qualified",        # Nuffield: emergency admissions only
+    "out:age-uk-non-elective-admissions": "contradicted",  # Nuffield 2019
+    "out:core-psychosocial-recovery": "contradicted",      # the 2021 trial
+}
+RANK = {"contradicted": "4", "qualified": "3", "result now reported": "2", "supported": "1"}
+NUFFIELD = "le:nuffield-trust-2019-admissions"
+CORE_FINDING = ("The trial found no difference in psychosocial recovery between intervention "
+                "and control (RAS-R adjusted difference -1.70, 95% CI -3.81 to 0.40).")
+
+
+def curie(value: str) -> str:
+    for prefix, namespace in (("out", OUT), ("le", LE), ("fig", ID + "figure/"),
+                              ("cs", ID + "case-study/")):
+        if value.startswith(namespace):
+            return f"{prefix}:{value[len(namespace):]}"
+    return value
+
+
+def cli_csv(runner, name: str, *params: str) -> list[dict[str, str]]:
+    args = ["query", name, "--format", "csv"]
+    for param in params:
+        args += ["-p", param]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return [{k: curie(v) for k, v in row.items()}
+            for row in csv.DictReader(io.StringIO(result.stdout))]
+
+
+def project(rows: list[dict[str, str]], *columns: str) -> list[tuple[str, ...]]:
+    return [tuple(row[c] for c in columns) for row in rows]
+
+
+# --------------------------------------------------------------------------
+# queries/claim-status.rq: one row per claim
+# --------------------------------------------------------------------------
+
+
+def test_every_claim_has_its_derived_status(runner, bundled_graph: Graph):
+    rows = cli_csv(runner, "claim-status")
+    claims = [row["claim"] for row in rows]
+    assert len(claims) == len(set(claims)), "one row per claim"
+    every_claim = {curie(str(o)) for p in (CPO.hasOutcome, CPO.hasProgrammeFigure)
+                   for o in bundled_graph.objects(None, p)}
+    assert set(claims) == every_claim
+    assert {row["claim"]: row["claimStatus"] for row in rows if row["claimStatus"]} \
+        == CLAIM_STATUS
+    for row in rows:
+        assert row["statusRank"] == RANK.get(row["claimStatus"], ""), row
+
+
+@pytest.mark.parametrize("claim, status", sorted(CLAIM_STATUS.items()))
+def test_status_of_each_claim(runner, claim: str, status: str):
+    rows = {row["claim"]: row for row in cli_csv(runner, "claim-status")}
+    assert rows[claim]["claimStatus"] == status
+
+
+def test_no_status_is_stored_on_a_claim_or_case_study(bundled_graph: Graph):
+    statuses = {str(o) for o in bundled_graph.objects(None, CPO.claimStatusLabel)}
+    assert statuses == set(RANK)
+    holders = {s for s in bundled_graph.subjects(CPO.claimStatusLabel, None)}
+    assert all(str(s).startswith(ID + "evidence-relation/") for s in holders)
+    assert not list(bundled_graph.subjects(CPO.evidenceStatus,
+                                           URIRef(ID + "evidence-status/challenged")))
+
+
+def claim_status(graph: Graph) -> dict[str, str]:
+    result = graph.query(bound_text(get_query("claim-status"), {}))
+    variables = [str(v) for v in result.vars]
+    rows = [dict(zip(variables, row, strict=True)) for row in result]
+    return {curie(str(r["claim"])): str(r["claimStatus"]) for r in rows if r["claimStatus"]}
+
+
+def link(graph: Graph, name: str, evidence: str, claim: str, relation: str) -> None:
+    node = URIRef(ID + "evidence-link/" + name)
+    graph.add((node, RDF.type, CPO.EvidenceLink))
+    graph.add((node, CPO.linksLaterEvidence, URIRef(LE + evidence)))
+    graph.add((node, CPO.aboutClaim, URIRef(OUT + claim)))
+    graph.add((node, CPO.evidenceRelation, URIRef(ID + "evidence-relation/" + relation)))
+
+
+@pytest.mark.parametrize("claim, added, expected", [
+    # the strongest relation wins, whichever order the links are in
+    ("popp-reach", "contradicts", "contradicted"),
+    ("popp-reach", "qualifies", "qualified"),
+    ("popp-reach", "reports-result", "result now reported"),
+    ("oxleas-complaints", "supports", "qualified"),
+    ("oxleas-complaints", "reports-result", "qualified"),
+    ("oxleas-complaints", "contradicts", "contradicted"),
+    ("age-uk-social-care-costs", "elaborates", None),
+    ("age-uk-social-care-costs", "reports-result", "result now reported"),
+])
+def test_the_strongest_relation_wins(bundled_graph: Graph, claim, added, expected):
+    graph = Graph()
+    graph += bundled_graph
+    link(graph, "test", "popp-evaluation-users", claim, added)
+    status = claim_status(graph)
+    assert status.get("out:" + claim) == expected
+    others = {k: v for k, v in CLAIM_STATUS.items() if k != "out:" + claim}
+    assert {k: v for k, v in status.items() if k != "out:" + claim} == others
+
+
+# --------------------------------------------------------------------------
+# The status and later-evidence columns of every outcome query
+# --------------------------------------------------------------------------
+
+
+def test_headline_marks_age_uk_contradicted(runner):
+    rows = cli_csv(runner, "outcomes-by-reduction", "minPercent=25")
+    assert project(rows, "outcome", "claimStatus", "laterEvidence") == [
+        ("out:oxleas-complaints", "qualified", "le:springham-robert-2015-complaints"),
+        ("out:popp-overnight-stays", "qualified", "le:popp-evaluation-overnight-stays-hedge"),
+        ("out:age-uk-all-admissions", "qualified", NUFFIELD),
+        ("out:lac-costs", "", ""),
+        ("out:popp-ae-use", "", ""),
+        ("out:age-uk-non-elective-admissions", "contradicted", NUFFIELD),
+    ]
+
+
+def test_headline_table_shows_the_status(runner):
+    result = runner.invoke(cli, ["query", "outcomes-by-reduction", "--width", "200"])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stdout.splitlines() if "non-elective-admissions" in x)
+    assert re.search(r"\bcontradicted\b", line)
+
+
+def test_case_study_outcomes_show_the_status(runner):
+    rows = cli_csv(runner, "case-study-outcomes",
+                   "caseStudy=cs:age-uk-personalised-integrated-care")
+    assert {r["outcome"]: (r["claimStatus"], r["laterEvidence"]) for r in rows} == {
+        "out:age-uk-all-admissions": ("qualified", NUFFIELD),
+        "out:age-uk-non-elective-admissions": ("contradicted", NUFFIELD),
+        "out:age-uk-wellbeing": ("", ""),
+        "out:age-uk-volunteering": ("", ""),
+        "out:age-uk-social-care-costs": ("", ""),  # not linked to the Nuffield evaluation
+    }
+    finding = {r["laterFinding"] for r in rows if r["laterEvidence"]}
+    assert finding == {"An evaluation of 1,996 people in eight areas found the programme had "
+                       "almost certainly not reduced emergency admissions or costs."}
+
+
+def test_money_outcomes_show_the_status(runner):
+    rows = cli_csv(runner, "money-outcomes")
+    assert {r["outcome"]: (r["claimStatus"], r["laterEvidence"]) for r in rows} == {
+        "out:popp-cost-reduction": ("", ""),
+        "out:popp-quality-of-life-value": ("", ""),
+        "out:popp-value-for-money": ("qualified", "le:popp-evaluation-benefit-range"),
+        "out:lac-costs": ("", ""),
+        "out:age-uk-social-care-costs": ("", ""),
+    }
+
+
+def test_core_expected_outcome_shows_the_trial_result_and_its_grade(runner):
+    rows = cli_csv(runner, "outcomes-by-category", "category=cat:psychosocial-recovery")
+    assert project(rows, "outcome", "claimStatus", "laterEvidence", "laterFinding",
+                   "laterGrade") == [
+        ("out:core-psychosocial-recovery", "contradicted", "le:palmer-2021-core-recovery",
+         CORE_FINDING, "Randomised trial"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["site-outcomes", "site-gap-map-outcomes"])
+def test_site_queries_carry_the_status(runner, name: str):
+    rows = cli_csv(runner, name)
+    found = {r["outcome"]: r["claimStatus"] for r in rows if r["claimStatus"]}
+    expected = {k: v for k, v in CLAIM_STATUS.items() if k in {r["outcome"] for r in rows}}
+    assert found == expected
+    assert len(found) >= 6
+
+
+# --------------------------------------------------------------------------
+# The evidence links: curated nodes, marked, in the reference file's words
+# --------------------------------------------------------------------------
+
+LINKS = [
+    # later evidence, claim, relation
+    ("springham-robert-2015-complaints", "out:oxleas-complaints", "qualifies"),
+    ("popp-evaluation-users", "out:popp-reach", "supports"),
+    ("popp-evaluation-benefit-range", "out:popp-value-for-money", "qualifies"),
+    ("popp-evaluation-overnight-stays-hedge", "out:popp-overnight-stays", "qualifies"),
+    ("nuffield-trust-2019-admissions", "out:age-uk-non-elective-admissions", "contradicts"),
+    ("nuffield-trust-2019-admissions", "out:age-uk-all-admissions", "qualifies"),
+    ("palmer-2021-core-recovery", "out:core-psychosocial-recovery", "contradicts"),
+    ("palmer-2017-core-engagement-model", "cs:core-study", "elaborates"),
+    ("locock-2014-hsdr-participants", "cs:accelerated-ebcd", "elaborates"),
+]
+
+
+def links_graph() -> Graph:
+    return Graph().parse(LINKS_FILE)
+
+
+def test_the_evidence_links_are_exactly_these():
+    graph = links_graph()
+    found = sorted(
+        (str(graph.value(n, CPO.linksLaterEvidence))[len(LE):],
+         curie(str(graph.value(n, CPO.aboutClaim))),
+         str(graph.value(n, CPO.evidenceRelation)).rsplit("/", 1)[-1])
+        for n in graph.subjects(RDF.type, CPO.EvidenceLink))
+    assert found == sorted(LINKS)
+
+
+def test_every_link_carries_the_curation_marking():
+    graph = links_graph()
+    for node in graph.subjects(RDF.type, CPO.EvidenceLink):
+        assert graph.value(node, PROV.wasAttributedTo) == URIRef(ID + "agent/coprod-kg-developers")
+        assert graph.value(node, PROV.wasGeneratedBy) == URIRef(ID + "curation")
+        rationale = graph.value(node, CPO.rationale)
+        assert isinstance(rationale, Literal) and rationale.language == "en"
+        assert len(str(rationale)) > 40
+
+
+def test_nuffield_is_not_linked_to_social_care_costs(bundled_graph: Graph):
+    nuffield = URIRef(LE + "nuffield-trust-2019-admissions")
+    claims = {curie(str(bundled_graph.value(n, CPO.aboutClaim)))
+              for n in bundled_graph.subjects(CPO.linksLaterEvidence, nuffield)}
+    assert claims == {"out:age-uk-all-admissions", "out:age-uk-non-elective-admissions"}
+
+
+def test_the_nuffield_wording_is_the_reference_files(bundled_graph: Graph, reference_text):
+    words = "emergency admissions or costs"
+    assert words in reference_text
+    everything = " ".join(str(o) for o in bundled_graph.objects() if isinstance(o, Literal))
+    assert "costs of hospital activity" not in everything
+    finding = bundled_graph.value(URIRef(LE + "nuffield-trust-2019-admissions"), CPO.finding)
+    assert words in str(finding)
+    rationale = str(bundled_graph.value(
+        URIRef(ID + "evidence-link/nuffield-trust-2019-age-uk-non-elective-admissions"),
+        CPO.rationale))
+    assert words in rationale
+
+
+def test_the_later_evidence_holds_no_judgement(bundled_graph: Graph):
+    """The later-evidence files hold the later sources' words: no claim, relation or note."""
+    later = Graph()
+    for path in sorted((sources.data_dir() / "later-evidence").glob("*.ttl")):
+        later.parse(path)
+    for predicate in (CPO.aboutClaim, CPO.evidenceRelation,
+                      URIRef("http://www.w3.org/2004/02/skos/core#editorialNote")):
+        assert not list(later.subject_objects(predicate)), predicate
