@@ -242,11 +242,11 @@ def test_later_evidence_is_shown_where_recorded(pages, bundled_graph):
     rows = select(bundled_graph, """
         SELECT ?cs ?finding WHERE {
           ?le a cpo:LaterEvidence ; cpo:finding ?finding .
-          { ?le cpo:aboutClaim ?claim . ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim }
-          UNION { ?le cpo:aboutClaim ?cs . ?cs a cpo:CaseStudy }
+          ?link cpo:linksLaterEvidence ?le .
+          { ?link cpo:aboutClaim ?claim . ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim }
+          UNION { ?link cpo:aboutClaim ?cs . ?cs a cpo:CaseStudy }
         }""")
-    if not rows:
-        pytest.skip("the graph records no later evidence yet")
+    assert len(rows) >= 8
     for cs, finding in rows:
         assert " ".join(str(finding).split()) in pages[f"case-studies/{slug(cs)}.html"].plain_text
 
@@ -257,7 +257,7 @@ def test_later_evidence_names_every_claim_it_bears_on(site, bundled_graph):
 
     rows = select(bundled_graph, """
         SELECT ?cs ?le ?claimLabel WHERE {
-          ?le a cpo:LaterEvidence ; cpo:aboutClaim ?claim .
+          ?le a cpo:LaterEvidence . ?link cpo:linksLaterEvidence ?le ; cpo:aboutClaim ?claim .
           ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim . ?claim rdfs:label ?claimLabel }""")
     assert len({(str(cs), str(le)) for cs, le, _ in rows}) < len(rows)  # one bears on two
     for cs, evidence, claim_label in rows:

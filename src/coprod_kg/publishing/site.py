@@ -160,8 +160,10 @@ def _later_evidence(rows: list[dict], grades: dict[str, dict]) -> list[dict]:
     in lists (one finding may speak to several outcomes of a case study)."""
     items = merge_rows(rows, "evidence", multi=("claimLabel",))
     figures = _by([row for row in rows if row["figure"]], "evidence")
+    links = _by(merge_rows(rows, "claim"), "evidence")  # our reading: one per claim
     for item in items:
         item["grade"] = grades.get(item["evidence"])
+        item["links"] = sorted(links.get(item["evidence"], []), key=lambda r: str(r["claim"]))
         item["figures"] = []
         for row in merge_rows(figures.get(item["evidence"], []), "figure"):
             row["figure_text"] = _later_figure_text(row)
