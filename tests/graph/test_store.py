@@ -271,3 +271,27 @@ def normalise(term):
 
 NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.int, XSD.long,
            XSD.nonNegativeInteger, XSD.positiveInteger}
+
+
+def test_small_files_in_one_bulk_load_keep_their_blank_nodes_and_their_errors(tmp_path,
+                                                                             monkeypatch):
+    """Files under SMALL_FILE_BYTES go through one bulk load: each file's blank nodes stay
+    its own, a large file still loads on its own, and an error still names file:line:col."""
+    from coprod_kg.graph import store as store_module
+
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text('_:x <https://example.org/p> "same" .\n', encoding="utf-8")
+    big = tmp_path / "c.nt"
+    big.write_text("".join(f"<https://example.org/s{i}> <https://example.org/p> \"{i}\" .\n"
+                           for i in range(3)), encoding="utf-8")
+    # c.nt is "large" (loaded on its own), a.ttl and b.ttl are not
+    monkeypatch.setattr(store_module, "SMALL_FILE_BYTES", big.stat().st_size)
+    loaded = OxigraphStore.from_files([tmp_path / "a.ttl", big, tmp_path / "b.ttl"],
+                                      location=tmp_path / "store")
+    assert len(loaded) == 5
+    subjects = loaded.query('SELECT DISTINCT ?s WHERE { ?s ?p "same" }').rows
+    assert len(subjects) == 2  # _:x of a.ttl is not _:x of b.ttl
+    (tmp_path / "b.ttl").write_text("<https://example.org/a> <https://example.org/b> .\n",
+                                    encoding="utf-8")
+    with pytest.raises(SourceParseError, match=r"b\.ttl:1:\d+: Turtle syntax error"):
+        OxigraphStore.from_files([tmp_path / "a.ttl", tmp_path / "b.ttl"])

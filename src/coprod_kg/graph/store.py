@@ -15,6 +15,7 @@ SERVICE and LOAD unless `--allow-federation` was given (see coprod_kg.graph.guar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +96,14 @@ class OxigraphStore:
 
         files = [Path(path) for path in files]
         store = pyoxigraph.Store(str(location)) if location is not None else pyoxigraph.Store()
+        small = []
         for path in track(files, "loading the store"):
-            load_file_into_oxigraph(store, path)
+            if _file_size(path) < SMALL_FILE_BYTES:
+                small.append(path)
+            else:
+                load_file_into_oxigraph(store, path)
+        if small:  # one bulk load for them all (on disk, each bulk load writes its own files)
+            store.bulk_extend(_quads_of(small))
         return cls(store, allow_federation=allow_federation,
                    graph_builder=lambda: _parse_with_rdflib(files))
 
@@ -225,28 +232,67 @@ def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path 
 
 
 OXIGRAPH_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".rdf": "RDF_XML", ".jsonld": "JSON_LD"}
+# Files smaller than this are parsed one after the other into a single bulk load: an on-disk
+# store pays each bulk load's file writes (the bundled data's 30 files: 0.5-1.7 s -> 0.06 s)
+SMALL_FILE_BYTES = 1 << 20
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return SMALL_FILE_BYTES  # load_file_into_oxigraph reports the error in its words
+
+
+def _oxigraph_format(path: Path):
+    import pyoxigraph
+
+    format_name = OXIGRAPH_FORMATS.get(path.suffix)
+    if format_name is None or not hasattr(pyoxigraph.RdfFormat, format_name):
+        return None, None
+    return format_name, getattr(pyoxigraph.RdfFormat, format_name)
 
 
 def load_file_into_oxigraph(store, path: Path) -> None:
     """Bulk-load one RDF file into the default graph; errors name file, line and column."""
     import pyoxigraph
 
-    format_name = OXIGRAPH_FORMATS.get(path.suffix)
-    if format_name is None or not hasattr(pyoxigraph.RdfFormat, format_name):
-        _load_through_rdflib(store, path)
+    format_name, rdf_format = _oxigraph_format(path)
+    if format_name is None:
+        store.extend(_rdflib_quads(path))
         return
+    with _load_errors(path, format_name):
+        store.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(),
+                        to_graph=pyoxigraph.DefaultGraph())
+
+
+def _quads_of(files: list[Path]):
+    """The triples of `files` as default-graph quads, file by file, with the errors of
+    load_file_into_oxigraph (blank nodes stay apart: each file is parsed on its own)."""
+    import pyoxigraph
+
+    for path in files:
+        format_name, rdf_format = _oxigraph_format(path)
+        if format_name is None:
+            yield from _rdflib_quads(path)
+            continue
+        with _load_errors(path, format_name):
+            for triple in pyoxigraph.parse(path=str(path), format=rdf_format,
+                                           base_iri=path.resolve().as_uri(),
+                                           rename_blank_nodes=True):
+                yield pyoxigraph.Quad(triple.subject, triple.predicate, triple.object)
+
+
+@contextmanager
+def _load_errors(path: Path, format_name: str):
+    """The source checks first, then parse errors as one line naming file, line, column."""
     from coprod_kg.graph.load import file_access_errors
     from coprod_kg.graph.source_checks import check_source_file
 
     try:
         with file_access_errors(path):
             check_source_file(path)
-            store.bulk_load(
-                path=str(path),
-                format=getattr(pyoxigraph.RdfFormat, format_name),
-                base_iri=path.resolve().as_uri(),
-                to_graph=pyoxigraph.DefaultGraph(),
-            )
+            yield
     except SourceParseError:
         raise
     except SyntaxError as error:
@@ -257,8 +303,8 @@ def load_file_into_oxigraph(store, path: Path) -> None:
         raise SourceParseError(f"{path}: cannot be loaded: {first_line(error)}") from None
 
 
-def _load_through_rdflib(store, path: Path) -> None:
-    """Formats Oxigraph does not read (e.g. .json JSON-LD): parse with rdflib, then add."""
+def _rdflib_quads(path: Path):
+    """Formats Oxigraph does not read (e.g. .json JSON-LD): parsed with rdflib."""
     import pyoxigraph
     from rdflib import Graph
 
@@ -266,7 +312,7 @@ def _load_through_rdflib(store, path: Path) -> None:
 
     graph = Graph()
     parse_file(graph, path)
-    store.extend(pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
+    return [pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph]
 
 
 def _syntax_message(error: SyntaxError) -> str:
