@@ -418,7 +418,7 @@ ORGANISATION_ROLES = [
     ("cs:oxleas-ebcd", "agent:researchnet", "roletype:co-managed", 5),
     ("cs:popp", "agent:department-of-health", "roletype:designated", 6),
     ("cs:popp", "agent:department-of-health", "roletype:set-up", 6),
-    ("cs:age-uk-personalised-integrated-care", "agent:age-uk", "roletype:delivered", 8),
+    ("cs:age-uk-personalised-integrated-care", "agent:age-uk", "roletype:staffed-named-role", 8),
 ]
 ROLE_COLUMNS = ["caseStudy", "caseStudyLabel", "organisation", "organisationLabel", "role",
                 "roleLabel", "quote", "page"]
@@ -438,7 +438,7 @@ def test_organisation_roles_through_the_library(backend, normalised_review):
              for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
     assert [role_row(r) for r in rows] == ORGANISATION_ROLES
     assert [r["roleLabel"] for r in rows] == ["Led", "Co-managed", "Designated", "Set up",
-                                              "Delivered"]
+                                              "Staffed a named role"]
     for row in rows:
         assert normalise_quote(row["quote"]) in normalised_review
 
@@ -521,7 +521,7 @@ def test_quote_search_finds_the_structured_facts_with_their_case_study(runner):
     age_uk = "Age UK Personalised Integrated Care Programme"
     for expected in [
         ("comp:age-uk-guided-conversation", age_uk, "quote"),
-        ("orgrole:age-uk-personalised-integrated-care-age-uk-delivered", age_uk, "quote"),
+        ("orgrole:age-uk-personalised-integrated-care-age-uk-staffed-named-role", age_uk, "quote"),
         ("actor:personal-independence-coordinator", "", "label"),
     ]:
         assert expected in rows
