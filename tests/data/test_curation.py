@@ -316,6 +316,30 @@ STATED_AND_INFERRED = [
 ]
 
 
+LATER_EVIDENCE_DESIGNS = [
+    # later evidence, design the reference file states, design we infer
+    ("springham-robert-2015-complaints", "not-stated", "service-improvement-case-study"),
+    ("nuffield-trust-2019-admissions", "programme-evaluation", None),
+    ("palmer-2021-core-recovery", "stepped-wedge-cluster-rct", None),
+]
+
+
+@pytest.mark.parametrize(("evidence", "stated", "inferred"), LATER_EVIDENCE_DESIGNS)
+def test_later_evidence_designs_are_stated_or_marked_as_ours(bundled_graph: Graph, evidence,
+                                                             stated, inferred):
+    iri = URIRef(ID + "later-evidence/" + evidence)
+    assert slug(bundled_graph.value(iri, CPO.studyDesign)) == stated
+    found = [slug(bundled_graph.value(a, CPO.inferredDesign))
+             for a in bundled_graph.subjects(CPO.assessedEntity, iri)]
+    assert found == ([inferred] if inferred else [])
+
+
+def test_no_design_definition_states_a_comparison_the_sources_do_not(bundled_graph: Graph):
+    for design in bundled_graph.subjects(RDF.type, CPO.StudyDesign):
+        definition = str(bundled_graph.value(design, SKOS.definition))
+        assert "with no comparison" not in definition and "commissioned" not in definition
+
+
 @pytest.mark.parametrize(("case", "stated", "inferred"), STATED_AND_INFERRED)
 def test_stated_and_inferred_designs(bundled_graph: Graph, case, stated, inferred):
     iri = URIRef(ID + "case-study/" + case)

@@ -443,7 +443,7 @@ DESIGNS = [
     (2, "Not stated", "Evaluated", "National programme evaluation"),
     (3, "Programme evaluation (design not stated)", "Evaluated", None),
     (4, "Not stated", "Evaluated",
-     "Uncontrolled observation of programme participants"),
+     "Observation of programme participants, no comparison group named"),
     (5, "Ethnographic process evaluation", "Evaluated", None),
     (6, "Stepped-wedge cluster randomised controlled trial", "Protocol", None),
 ]
