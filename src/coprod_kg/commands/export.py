@@ -12,18 +12,24 @@ from coprod_kg.commands.options import RDF_FORMATS, epilog, format_option, outpu
     epilog=epilog([
         "coprod-kg export --format turtle -o build/coprod-kg.ttl",
         "coprod-kg export --format json-ld -o build/coprod-kg.jsonld",
+        "coprod-kg export --format trig -o build/coprod-kg.trig",
         "coprod-kg export --format xlsx -o case-studies.xlsx",
         "coprod-kg --source my-data/ export --format ntriples > my-data.nt",
     ]),
 )
-@format_option(RDF_FORMATS + ("csv", "xlsx"), default="turtle",
+@format_option(RDF_FORMATS + ("trig", "nquads", "csv", "xlsx"), default="turtle",
                help="turtle (longturtle, the project's prefixes), json-ld (compacted with "
-               "ontology/context.jsonld), ntriples (sorted lines); csv, xlsx: an extraction "
-               "sheet.")
+               "ontology/context.jsonld), ntriples (sorted lines); trig, nquads: one named "
+               "graph per voice (the review, later evidence, our curation, the vocabulary); "
+               "csv, xlsx: an extraction sheet.")
 @output_option()
 @click.pass_obj
 def export(settings, fmt, output) -> None:
     """Export the ontology and data (the same text for the same graph, run after run).
+
+    trig and nquads keep the voices apart, one named graph each:
+    https://w3id.org/coprod-kg/graph/review, .../later-evidence, .../curation and
+    .../vocabulary (the rule: coprod_kg.publishing.voices).
 
     csv and xlsx: the case studies as an extraction sheet (one row per outcome, figure,
     alignment and learning point), the layout `coprod-kg import` reads back.

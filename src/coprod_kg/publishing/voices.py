@@ -1,0 +1,221 @@
+"""The three voices of the graph kept apart: the review's statements, what later publications
+say, and our curation; plus the vocabulary (ontology and schemes) they are written in.
+
+One classification rule, written once here as SPARQL, is shared by the stored queries
+(`queries/review-statements.rq`, `curation-statements.rq`, `later-evidence-statements.rq`,
+`vocabulary-statements.rq`, generated from this module: `python -m
+coprod_kg.publishing.voices` rewrites them, and a test checks they are in sync) and by
+`export --format trig|nquads`, which runs those queries and writes one named graph per voice.
+
+The rule, by the subject of a triple (a blank node takes the voice of an IRI that reaches
+it; a blank node no IRI reaches is one of the ontology's anonymous axioms):
+
+1. curation: a subject with `prov:wasAttributedTo agent:coprod-kg-developers` (the curation
+   marking), and the agent and activity the marking names;
+2. later evidence: `cpo:LaterEvidence`, `cpo:LaterEvidenceFigure`, and the references of
+   later evidence that the review does not cite (no `cpo:citationKey`);
+3. vocabulary: every IRI outside the instance namespace (the ontology and the terms it
+   declares), SKOS schemes and concepts of the instance namespace that quote no words of the
+   review (`cpo:quote`), and blank nodes no IRI reaches;
+4. the review: everything else.
+
+The first that applies wins, so every triple has exactly one voice.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE = "https://w3id.org/coprod-kg/"
+VOICE_GRAPHS = {
+    "review": BASE + "graph/review",
+    "later-evidence": BASE + "graph/later-evidence",
+    "curation": BASE + "graph/curation",
+    "vocabulary": BASE + "graph/vocabulary",
+}
+ORDER = ("curation", "later-evidence", "vocabulary", "review")
+
+PREFIXES = """\
+PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX agent: <https://w3id.org/coprod-kg/id/agent/>
+"""
+
+# The structure below a blank node: lists and OWL class expressions.
+BLANK_PATH = ("(rdf:first|rdf:rest|owl:unionOf|owl:intersectionOf|owl:oneOf|owl:members"
+              "|owl:complementOf|owl:onProperty|owl:someValuesFrom|owl:allValuesFrom"
+              "|owl:withRestrictions)*")
+
+# The IRIs (?root) whose triples a voice takes, tested once each; then each root's triples
+# and those of the blank nodes whose value it is (lists and OWL class expressions below
+# them); blank nodes under a blank node nothing points to are the ontology's anonymous axioms.
+ROOTS = """\
+    { SELECT DISTINCT ?root WHERE { ?root ?rootProperty ?rootValue . FILTER(isIRI(?root)) } }"""
+EXPAND = """\
+  { ?root ?p ?o . BIND(?root AS ?s) }
+  UNION
+  { ?root ?first ?top . FILTER(isBlank(?top))
+    ?top PATH ?s .
+    ?s ?p ?o }""".replace("PATH", BLANK_PATH)
+ORPHANS = """\
+  { { ?top ?axiomProperty ?axiomValue . FILTER(isBlank(?top))
+      FILTER NOT EXISTS { ?pointing ?link ?top } }
+    ?top PATH ?s .
+    ?s ?p ?o }""".replace("PATH", BLANK_PATH)
+
+# One test per voice, true of ?root when the voice applies (before precedence): cheap EXISTS
+# with ?root bound.
+TESTS = {
+    "curation": """\
+EXISTS { { ?root prov:wasAttributedTo agent:coprod-kg-developers }
+              UNION { ?marked prov:wasAttributedTo|prov:wasGeneratedBy ?root .
+                      ?marked prov:wasAttributedTo agent:coprod-kg-developers } }""",
+    "later-evidence": """\
+(EXISTS { { ?root a cpo:LaterEvidence } UNION { ?root a cpo:LaterEvidenceFigure } }
+       || (EXISTS { ?later dcterms:source ?root . ?later a cpo:LaterEvidence }
+           && NOT EXISTS { ?root cpo:citationKey ?key }))""",
+    "vocabulary": """\
+(!STRSTARTS(STR(?root), "https://w3id.org/coprod-kg/id/")
+       || (EXISTS { { ?root a skos:ConceptScheme } UNION { ?root skos:inScheme ?scheme } }
+           && NOT EXISTS { ?root cpo:quote ?quote }))""",
+}
+
+
+def _filter(voice: str) -> str:
+    """The FILTER that keeps the roots of `voice`: its test, and not the tests of the
+    voices before it in ORDER."""
+    before = [f"!{TESTS[other]}" for other in ORDER[: ORDER.index(voice)]]
+    own = [TESTS[voice]] if voice in TESTS else []
+    return "    FILTER(" + "\n      && ".join([*before, *own]) + ")"
+
+
+def _where(voice: str) -> str:
+    roots = "  {\n" + ROOTS + "\n" + _filter(voice) + "\n  }\n" + EXPAND
+    if voice != "vocabulary":
+        return roots
+    return "  {\n" + roots + "\n  }\n  UNION\n" + ORPHANS
+
+
+SUMMARY = {
+    "review": "The review's own statements alone (its words, figures, pages and the "
+              "entities it names)",
+    "later-evidence": "What later publications say, alone (later evidence, its figures and "
+                      "its own references, in the reference file's words)",
+    "curation": "Our curation alone (every statement of a node with the curation marking, "
+                "and the curating agent and activity)",
+    "vocabulary": "The vocabulary alone (the ontology, the terms it declares and the SKOS "
+                  "schemes the data is written in)",
+}
+
+
+@dataclass(frozen=True)
+class Voice:
+    name: str
+    graph: str
+    query_name: str
+
+
+VOICES = tuple(Voice(name, VOICE_GRAPHS[name], f"{name}-statements") for name in ORDER)
+
+
+def voice_query(voice: str) -> str:
+    """The stored query of one voice: a CONSTRUCT of exactly that voice's triples."""
+    description = ("Generated by coprod_kg.publishing.voices (one classification rule for "
+                   "the four voice queries and export --format trig|nquads): curation first "
+                   "(the curation marking), then later evidence, then vocabulary, then the "
+                   "review; a blank node takes the voice of an IRI that reaches it.")
+    header = (f"#+ summary: {SUMMARY[voice]}\n#+ description: >\n"
+              + "".join(f"#+   {line}\n" for line in _wrap(description, 84))
+              + "#+ tags:\n#+   - voices\n")
+    return header + PREFIXES + "\nCONSTRUCT { ?s ?p ?o } WHERE {\n" + _where(voice) + "\n}\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)
+
+
+def query_path(queries_dir: Path, voice: Voice) -> Path:
+    return queries_dir / f"{voice.query_name}.rq"
+
+
+def voice_graphs(graph) -> dict[str, object]:
+    """voice name -> an rdflib Graph of that voice's triples, by the stored voice queries
+    (run with rdflib, which keeps every literal's lexical form)."""
+    from rdflib import Graph
+
+    from coprod_kg.queries.catalogue import bound_text, get_query
+
+    graphs = {}
+    for voice in VOICES:
+        part = Graph()
+        for triple in graph.query(bound_text(get_query(voice.query_name), {})):
+            part.add(triple)
+        graphs[voice.name] = part
+    return graphs
+
+
+def split(graph) -> dict[str, object]:
+    """The graph's voices, its blank nodes canonically labelled first (labels unique across
+    the voices, the same text for the same graph)."""
+    from rdflib.compare import to_canonical_graph
+
+    return voice_graphs(to_canonical_graph(graph))
+
+
+def to_nquads(graph, parts: dict | None = None) -> str:
+    """One named graph per voice, as sorted N-Quads."""
+    parts = parts or split(graph)
+    lines = []
+    for voice in VOICES:
+        for line in parts[voice.name].serialize(format="nt").splitlines():
+            if line.strip():
+                triple = line.rstrip()[:-1].rstrip()  # without the final " ."
+                lines.append(f"{triple} <{voice.graph}> .")
+    return "".join(line + "\n" for line in sorted(lines))
+
+
+TRIG_ORDER = ("review", "later-evidence", "curation", "vocabulary")
+
+
+def to_trig(graph, parts: dict | None = None) -> str:
+    """One named graph per voice, as TriG with the project's prefixes, in the order review,
+    later evidence, curation, vocabulary; each graph's body as the Turtle export writes it."""
+    from coprod_kg.graph.serialise import to_turtle
+
+    parts = parts or split(graph)
+    prefixes: list[str] = []
+    blocks = []
+    for name in TRIG_ORDER:
+        body = []
+        for line in to_turtle(parts[name]).splitlines():
+            if line.startswith("PREFIX "):
+                if line not in prefixes:
+                    prefixes.append(line)
+            else:
+                body.append(line)
+        blocks.append(f"<{VOICE_GRAPHS[name]}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
+def write_queries(queries_dir: Path) -> list[Path]:
+    written = []
+    for voice in VOICES:
+        path = query_path(queries_dir, voice)
+        path.write_text(voice_query(voice.name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command
+    from coprod_kg.graph import sources
+
+    for path in write_queries(sources.queries_dir()):
+        sys.stdout.write(f"wrote {path}\n")

@@ -1,0 +1,180 @@
+"""The three voices kept apart: the review, later evidence and our curation (plus the
+vocabulary), by one rule shared by the stored voice queries and `export --format trig|nquads`.
+The voices partition the graph; each named graph of the export holds exactly its voice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from coprod_kg.cli import cli
+from coprod_kg.graph import sources
+from coprod_kg.publishing import voices
+
+ID = "https://w3id.org/coprod-kg/id/"
+CPO = "https://w3id.org/coprod-kg/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
+MARKED_BY = URIRef(PROV + "wasAttributedTo")
+DEVELOPERS = URIRef(ID + "agent/coprod-kg-developers")
+
+
+@pytest.fixture(scope="module")
+def graph():
+    from coprod_kg.graph.load import load_graph
+
+    return load_graph()
+
+
+@pytest.fixture(scope="module")
+def parts(graph) -> dict[str, Graph]:
+    return voices.voice_graphs(graph)
+
+
+@pytest.fixture(scope="module")
+def canonical_parts(graph) -> dict[str, Graph]:
+    return voices.split(graph)
+
+
+def voice_of(parts: dict[str, Graph], subject: str) -> set[str]:
+    return {name for name, part in parts.items() if (URIRef(subject), None, None) in part}
+
+
+def test_the_stored_voice_queries_are_generated_from_the_one_rule():
+    for voice in voices.VOICES:
+        path = voices.query_path(sources.queries_dir(), voice)
+        assert path.read_text(encoding="utf-8") == voices.voice_query(voice.name), (
+            f"{path.name} is out of date: python -m coprod_kg.publishing.voices")
+    assert [v.query_name for v in voices.VOICES] == [
+        "curation-statements", "later-evidence-statements", "vocabulary-statements",
+        "review-statements"]
+
+
+def test_the_voices_partition_the_graph(graph, parts):
+    assert sum(len(part) for part in parts.values()) == len(graph)
+    union = Graph()
+    for part in parts.values():
+        union += part
+    assert isomorphic(union, graph)
+    assert all(len(part) > 0 for part in parts.values())
+
+
+VOICE_OF = [
+    # the review's statements
+    (ID + "outcome/age-uk-non-elective-admissions", "review"),
+    (ID + "case-study/core-study", "review"),
+    (ID + "principle/asset-based", "review"),
+    (ID + "principles", "review"),  # the review's six elements: it quotes the review
+    (ID + "reference/popp-national-evaluation", "review"),  # R3, cited by the review
+    (ID + "review", "review"),
+    # what later publications say
+    (ID + "later-evidence/nuffield-trust-2019-admissions", "later-evidence"),
+    (ID + "later-evidence-figure/palmer-2021-ras-r-difference", "later-evidence"),
+    (ID + "reference/georghiou-keeble-2019", "later-evidence"),
+    (ID + "reference/palmer-2021-core-results", "later-evidence"),
+    # our curation
+    (ID + "evidence-link/nuffield-trust-2019-age-uk-non-elective-admissions", "curation"),
+    (ID + "evidence-link/palmer-2021-core-psychosocial-recovery", "curation"),
+    (ID + "agent/coprod-kg-developers", "curation"),
+    # the vocabulary
+    (CPO + "EvidenceLink", "vocabulary"),
+    (CPO + "aboutClaim", "vocabulary"),
+    ("https://w3id.org/coprod-kg/ontology", "vocabulary"),
+    (ID + "evidence-relation/contradicts", "vocabulary"),
+    (ID + "evidence-relations", "vocabulary"),
+    (ID + "direction/decrease", "vocabulary"),
+]
+
+
+@pytest.mark.parametrize("subject, voice", VOICE_OF)
+def test_each_node_has_its_voice(parts, subject: str, voice: str):
+    assert voice_of(parts, subject) == {voice}
+
+
+def test_every_marked_node_is_curation(graph, parts):
+    marked = set(graph.subjects(MARKED_BY, DEVELOPERS))
+    assert len(marked) >= 9
+    for subject in marked:
+        assert voice_of(parts, str(subject)) == {"curation"}, subject
+    for subject in parts["review"].subjects():
+        assert (subject, MARKED_BY, DEVELOPERS) not in graph
+
+
+def test_the_review_voice_holds_no_later_or_curated_words(parts):
+    review = parts["review"]
+    for predicate in ("linksLaterEvidence", "finding", "evidenceRelation", "statusRank"):
+        assert not list(review.subject_objects(URIRef(CPO + predicate))), predicate
+    later = parts["later-evidence"]
+    assert not list(later.subject_objects(URIRef(CPO + "quote")))
+    assert not list(later.subject_objects(URIRef(CPO + "rationale")))
+
+
+@pytest.mark.parametrize("mutation, subject, voice", [
+    # the rule follows the marking, not the file: a marked review node becomes curation
+    ("mark", ID + "outcome/oxleas-complaints", "curation"),
+    # a later reference the review does not cite is later evidence; cited, it is the review's
+    ("cite", ID + "reference/georghiou-keeble-2019", "review"),
+])
+def test_the_rule_follows_the_data(graph, mutation: str, subject: str, voice: str):
+    copy = Graph()
+    copy += graph
+    node = URIRef(subject)
+    if mutation == "mark":
+        copy.add((node, MARKED_BY, DEVELOPERS))
+    else:
+        copy.add((node, URIRef(CPO + "citationKey"), Literal("R99")))
+    assert voice_of(voices.voice_graphs(copy), subject) == {voice}
+
+
+# --------------------------------------------------------------------------
+# export --format trig | nquads
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("voices")
+    texts = {}
+    for fmt in ("trig", "nquads", "turtle"):
+        target = folder / f"export.{fmt}"
+        result = CliRunner().invoke(cli, ["export", "--format", fmt, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        texts[fmt] = target.read_text(encoding="utf-8")
+    return texts
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_export_round_trips_and_keeps_the_voices_apart(exported, fmt: str, canonical_parts):
+    dataset = Dataset()
+    dataset.parse(data=exported[fmt], format=fmt)
+    turtle = Graph().parse(data=exported["turtle"], format="turtle")
+    named = {str(g.identifier): g for g in dataset.graphs() if len(g)}
+    assert set(named) == set(voices.VOICE_GRAPHS.values())
+    union = Graph()
+    for part in named.values():
+        union += part
+    assert len(union) == len(turtle)
+    assert isomorphic(union, turtle)
+    for name, iri in voices.VOICE_GRAPHS.items():
+        assert isomorphic(named[iri], canonical_parts[name]), name
+        assert len(named[iri]) == len(canonical_parts[name]), name
+
+
+def test_export_is_the_same_text_run_after_run(graph, exported, canonical_parts):
+    """Blank nodes are labelled canonically: another process writes the same bytes."""
+    assert voices.to_nquads(graph, canonical_parts) == exported["nquads"]
+    assert voices.to_trig(graph, canonical_parts) == exported["trig"]
+
+
+@pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper (raptor2-utils) not installed")
+def test_rapper_parses_the_nquads(exported, tmp_path, graph):
+    path = tmp_path / "voices.nq"
+    path.write_text(exported["nquads"], encoding="utf-8")
+    done = subprocess.run(["rapper", "-i", "nquads", "-c", str(path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert f"returned {len(graph)} triples" in done.stderr
