@@ -11,7 +11,7 @@ import click
 import pytest
 
 from coprod_kg.cli import cli
-from coprod_kg.commands.options import RDF_FORMATS, RESULT_FORMATS
+from coprod_kg.commands.options import DATASET_FORMATS, RDF_FORMATS, RESULT_FORMATS
 
 
 def every_command(group: click.Group = cli, path: tuple[str, ...] = ()):
@@ -79,7 +79,8 @@ def format_choices(command: click.Command) -> tuple[str, ...] | None:
 
 
 def test_format_names_are_one_vocabulary():
-    known = set(RESULT_FORMATS) | set(RDF_FORMATS) | {"svg", "png", "html", "xlsx"}
+    known = (set(RESULT_FORMATS) | set(RDF_FORMATS) | set(DATASET_FORMATS)
+             | {"svg", "png", "html", "xlsx"})
     for path, command in every_command():
         choices = format_choices(command)
         if choices is None:

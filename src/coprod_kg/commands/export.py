@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from coprod_kg.commands.options import RDF_FORMATS, epilog, format_option, output_option
+from coprod_kg.commands.options import (
+    DATASET_FORMATS,
+    RDF_FORMATS,
+    epilog,
+    format_option,
+    output_option,
+)
 
 
 @click.command(
@@ -17,7 +23,7 @@ from coprod_kg.commands.options import RDF_FORMATS, epilog, format_option, outpu
         "coprod-kg --source my-data/ export --format ntriples > my-data.nt",
     ]),
 )
-@format_option(RDF_FORMATS + ("trig", "nquads", "csv", "xlsx"), default="turtle",
+@format_option(RDF_FORMATS + DATASET_FORMATS + ("csv", "xlsx"), default="turtle",
                help="turtle (longturtle, the project's prefixes), json-ld (compacted with "
                "ontology/context.jsonld), ntriples (sorted lines); trig, nquads: one named "
                "graph per voice (the review, later evidence, our curation, the vocabulary); "

@@ -12,6 +12,8 @@ import click
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 RDF_FORMATS = ("turtle", "json-ld", "ntriples")
+# named graphs, one per voice (export only)
+DATASET_FORMATS = ("trig", "nquads")
 DEFAULT_WIDTH = 80
 # on when the command line asks for `--format json`: errors are then one JSON object
 JSON_ERRORS = {"on": False}

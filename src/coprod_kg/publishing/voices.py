@@ -7,8 +7,9 @@ One classification rule, written once here as SPARQL, is shared by the stored qu
 coprod_kg.publishing.voices` rewrites them, and a test checks they are in sync) and by
 `export --format trig|nquads`, which runs those queries and writes one named graph per voice.
 
-The rule, by the subject of a triple (a blank node takes the voice of an IRI that reaches
-it; a blank node no IRI reaches is one of the ontology's anonymous axioms):
+The rule, by the subject of a triple (a blank node takes the voice of the IRI whose value it
+is, lists and OWL class expressions included; the ontology's anonymous axioms, blank nodes
+typed owl:AllDisjointClasses and the like, are vocabulary):
 
 1. curation: a subject with `prov:wasAttributedTo agent:coprod-kg-developers` (the curation
    marking), and the agent and activity the marking names;
@@ -16,7 +17,7 @@ it; a blank node no IRI reaches is one of the ontology's anonymous axioms):
    later evidence that the review does not cite (no `cpo:citationKey`);
 3. vocabulary: every IRI outside the instance namespace (the ontology and the terms it
    declares), SKOS schemes and concepts of the instance namespace that quote no words of the
-   review (`cpo:quote`), and blank nodes no IRI reaches;
+   review (`cpo:quote`), and the ontology's anonymous axioms;
 4. the review: everything else.
 
 The first that applies wins, so every triple has exactly one voice.
@@ -50,25 +51,29 @@ PREFIX agent: <https://w3id.org/coprod-kg/id/agent/>
 # The structure below a blank node: lists and OWL class expressions.
 BLANK_PATH = ("(rdf:first|rdf:rest|owl:unionOf|owl:intersectionOf|owl:oneOf|owl:members"
               "|owl:complementOf|owl:onProperty|owl:someValuesFrom|owl:allValuesFrom"
-              "|owl:withRestrictions)*")
+              "|owl:withRestrictions)+")
 
-# The IRIs (?root) whose triples a voice takes, tested once each; then each root's triples
-# and those of the blank nodes whose value it is (lists and OWL class expressions below
-# them); blank nodes under a blank node nothing points to are the ontology's anonymous axioms.
+# The roots (?root) whose triples a voice takes, tested once each: every IRI subject, and the
+# ontology's anonymous axioms (a blank node typed owl:AllDisjointClasses and the like); then
+# each root's triples and those of the blank nodes whose value it is (lists and OWL class
+# expressions below it).
 ROOTS = """\
-    { SELECT DISTINCT ?root WHERE { ?root ?rootProperty ?rootValue . FILTER(isIRI(?root)) } }"""
+    { SELECT DISTINCT ?root WHERE {
+        { ?root ?rootProperty ?rootValue . FILTER(isIRI(?root)) }
+        UNION
+        { ?root a ?axiom . FILTER(isBlank(?root) && ?axiom IN (owl:AllDisjointClasses,
+            owl:AllDisjointProperties, owl:AllDifferent, owl:Axiom,
+            owl:NegativePropertyAssertion)) }
+      } }"""
 EXPAND = """\
   { ?root ?p ?o . BIND(?root AS ?s) }
   UNION
+  { ?root ?first ?s . FILTER(isBlank(?s))
+    ?s ?p ?o }
+  UNION
   { ?root ?first ?top . FILTER(isBlank(?top))
-    ?top PATH ?s .
+    ?top PATH ?s . FILTER(isBlank(?s))
     ?s ?p ?o }""".replace("PATH", BLANK_PATH)
-ORPHANS = """\
-  { { ?top ?axiomProperty ?axiomValue . FILTER(isBlank(?top))
-      FILTER NOT EXISTS { ?pointing ?link ?top } }
-    ?top PATH ?s .
-    ?s ?p ?o }""".replace("PATH", BLANK_PATH)
-
 # One test per voice, true of ?root when the voice applies (before precedence): cheap EXISTS
 # with ?root bound.
 TESTS = {
@@ -81,7 +86,7 @@ EXISTS { { ?root prov:wasAttributedTo agent:coprod-kg-developers }
        || (EXISTS { ?later dcterms:source ?root . ?later a cpo:LaterEvidence }
            && NOT EXISTS { ?root cpo:citationKey ?key }))""",
     "vocabulary": """\
-(!STRSTARTS(STR(?root), "https://w3id.org/coprod-kg/id/")
+(isBlank(?root) || !STRSTARTS(STR(?root), "https://w3id.org/coprod-kg/id/")
        || (EXISTS { { ?root a skos:ConceptScheme } UNION { ?root skos:inScheme ?scheme } }
            && NOT EXISTS { ?root cpo:quote ?quote }))""",
 }
@@ -96,10 +101,7 @@ def _filter(voice: str) -> str:
 
 
 def _where(voice: str) -> str:
-    roots = "  {\n" + ROOTS + "\n" + _filter(voice) + "\n  }\n" + EXPAND
-    if voice != "vocabulary":
-        return roots
-    return "  {\n" + roots + "\n  }\n  UNION\n" + ORPHANS
+    return "  {\n" + ROOTS + "\n" + _filter(voice) + "\n  }\n" + EXPAND
 
 
 SUMMARY = {

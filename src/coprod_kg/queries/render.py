@@ -26,9 +26,13 @@ SEPARATOR = "  "
 def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
     """The result as text in one of FORMATS; a graph in one of GRAPH_FORMATS (else Turtle)."""
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
+        from rdflib.compare import to_canonical_graph
+
         from coprod_kg.graph.serialise import serialise
 
-        return serialise(result.graph, fmt if fmt in GRAPH_FORMATS else "turtle")
+        # blank nodes labelled by their content: the same text whichever engine made them
+        return serialise(to_canonical_graph(result.graph),
+                         fmt if fmt in GRAPH_FORMATS else "turtle")
     if fmt in GRAPH_FORMATS:
         from coprod_kg.errors import InputError
 
