@@ -271,3 +271,35 @@ def test_the_later_evidence_holds_no_judgement(bundled_graph: Graph):
     for predicate in (CPO.aboutClaim, CPO.evidenceRelation,
                       URIRef("http://www.w3.org/2004/02/skos/core#editorialNote")):
         assert not list(later.subject_objects(predicate)), predicate
+
+
+# --------------------------------------------------------------------------
+# CLI tables label our reading (and a later source's words); data formats stay plain
+# --------------------------------------------------------------------------
+
+TABLE_NOTES = [
+    # query, parameters, the columns named as our reading, later words named too
+    ("outcomes-by-reduction", (), "claimStatus", False),
+    ("case-study-outcomes", (), "claimStatus, laterGrade", True),
+    ("money-outcomes", (), "claimStatus, laterGrade", True),
+    ("outcomes-by-category", ("category=cat:psychosocial-recovery",), "claimStatus, laterGrade",
+     True),
+    ("claim-status", (), "claimStatus, statusRank", False),
+    ("later-evidence", (), "relation, relationLabel, rationale", True),
+    ("case-studies-by-principle", (), "strength, rationale", False),
+]
+
+
+@pytest.mark.parametrize("name, params, columns, later", TABLE_NOTES,
+                         ids=[row[0] for row in TABLE_NOTES])
+def test_cli_tables_label_our_reading(runner, name, params, columns, later):
+    args = ["query", name, "--width", "400"]
+    for param in params:
+        args += ["-p", param]
+    table = runner.invoke(cli, args)
+    assert table.exit_code == 0, table.output
+    notes = " ".join(table.stdout.split("row", 1)[-1].split())
+    assert f"Our reading (curation, not the review's words): {columns};" in notes
+    assert ("The later source's words, not the review's" in notes) == later
+    plain = runner.invoke(cli, [*args, "--format", "csv"])
+    assert "Our reading" not in plain.stdout

@@ -433,3 +433,72 @@ def test_a_site_from_a_sparql_server_matches_the_embedded_one(tmp_path_factory, 
     for page in ["gap-map.html", *(f"case-studies/{p.name}" for p in
                                    (site / "case-studies").glob("*.html"))]:
         assert (out / page).read_text() == (site / page).read_text(), page
+
+
+# --------------------------------------------------------------------------
+# Our reading: curated content is labelled as ours, with its rationale, never in the
+# review's typography (the blockquote of its quotes)
+# --------------------------------------------------------------------------
+
+def _plain(fragment: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _blockquotes(text: str) -> str:
+    return " ".join(_plain(q) for q in re.findall(r"<blockquote.*?</blockquote>", text, re.S))
+
+
+CURATED_ON_PAGES = [
+    # what, the query that finds it (?cs ?text ?label), the label the page puts before it
+    ("alignment", """SELECT ?cs ?text ?label WHERE {
+         ?al cpo:principleAlignmentOf ?cs ; cpo:rationale ?text .
+         OPTIONAL { ?al cpo:alignmentStrength/skos:prefLabel ?strength }
+         BIND(IF(BOUND(?strength), CONCAT("Our reading (", LCASE(STR(?strength)), "):"),
+                 "Our reading:") AS ?label) }"""),
+    ("evidence link", """SELECT ?cs ?text ("Our reading:" AS ?label) WHERE {
+         ?link cpo:aboutClaim ?claim ; cpo:rationale ?text .
+         { ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim }
+         UNION { ?claim a cpo:CaseStudy . BIND(?claim AS ?cs) } }"""),
+    ("case study grade", """SELECT ?cs ?text ("Evidence grade (our reading)" AS ?label) WHERE {
+         ?g cpo:gradedEntity ?cs ; cpo:rationale ?text . ?cs a cpo:CaseStudy }"""),
+]
+
+
+@pytest.mark.parametrize("what, query", CURATED_ON_PAGES, ids=[c[0] for c in CURATED_ON_PAGES])
+def test_curated_content_is_labelled_our_reading(site, bundled_graph, what, query):
+    rows = select(bundled_graph, query)
+    assert rows, what
+    for cs, text, label in rows:
+        page = (site / "case-studies" / f"{slug(cs)}.html").read_text(encoding="utf-8")
+        plain = _plain(page)
+        rationale = " ".join(str(text).split())
+        assert f"{label} " in plain and rationale in plain, (what, slug(cs), str(label))
+        assert rationale not in _blockquotes(page), (what, rationale)
+        before = plain[: plain.index(rationale)]
+        assert str(label) in before[-400:], (what, rationale)
+
+
+STATUS_ON_PAGES = [
+    # case study, outcome anchor, the status row's text
+    ("age-uk-personalised-integrated-care", "age-uk-non-elective-admissions", "Contradicted"),
+    ("age-uk-personalised-integrated-care", "age-uk-all-admissions", "Qualified"),
+    ("core-study", "core-psychosocial-recovery", "Contradicted"),
+    ("oxleas-ebcd", "oxleas-complaints", "Qualified"),
+    ("popp", "popp-value-for-money", "Qualified"),
+    ("popp", "popp-overnight-stays", "Qualified"),
+]
+
+
+@pytest.mark.parametrize("case, outcome, status", STATUS_ON_PAGES)
+def test_each_outcome_shows_its_status_as_our_reading(site, case, outcome, status):
+    page = (site / "case-studies" / f"{case}.html").read_text(encoding="utf-8")
+    article = re.search(rf'<article class="outcome" id="{outcome}">(.*?)</article>', page, re.S)
+    assert article, outcome
+    assert f"Later evidence (our reading) {status}" in _plain(article.group(1))
+
+
+def test_the_gap_map_shows_the_contradicted_outcome(pages):
+    text = pages["gap-map.html"].plain_text
+    assert "Contradicted by later evidence (our reading)" in " ".join(text.split())

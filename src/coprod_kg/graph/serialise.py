@@ -132,3 +132,41 @@ def write_atomically(content: str | bytes, target: Path) -> None:
         if isinstance(error, OSError):
             raise InputError(f"{target}: cannot write: {error.strerror}") from None
         raise
+
+
+def stable_blank_nodes(graph):
+    """A copy of the graph whose blank nodes are labelled by what they hold (recursively)
+    and where they hang (the subject and property pointing at them), so that the same graph
+    from any engine gets the same labels. Made for trees of blank nodes (lists, OWL class
+    expressions); when two blank nodes would share a label, rdflib's canonical labelling is
+    used instead."""
+    import hashlib
+
+    from rdflib import BNode, Graph
+    from rdflib.compare import to_canonical_graph
+
+    content: dict = {}
+
+    def content_of(node, seen=()) -> str:
+        if node in content:
+            return content[node]
+        if node in seen:  # a cycle of blank nodes: no stable label from content
+            return "cycle"
+        parts = sorted(
+            f"{p.n3()} {content_of(o, (*seen, node)) if isinstance(o, BNode) else o.n3()}"
+            for p, o in graph.predicate_objects(node))
+        content[node] = hashlib.sha1("\n".join(parts).encode()).hexdigest()
+        return content[node]
+
+    blanks = {t for triple in graph for t in triple if isinstance(t, BNode)}
+    labels = {}
+    for node in blanks:
+        where = sorted(f"{s.n3() if not isinstance(s, BNode) else content_of(s)} {p.n3()}"
+                       for s, p in graph.subject_predicates(node))
+        labels[node] = BNode("b" + hashlib.sha1(
+            (content_of(node) + "\n" + "\n".join(where)).encode()).hexdigest()[:20])
+    if len(set(labels.values())) < len(blanks) or "cycle" in content.values():
+        return to_canonical_graph(graph)
+    out = Graph()
+    out.addN((labels.get(s, s), p, labels.get(o, o), out) for s, p, o in graph)
+    return out

@@ -66,6 +66,7 @@ class CellOutcome:
     case_study: str
     case_label: str
     case_number: int | None
+    claim_status: str | None = None  # from later evidence: our reading (claim-status.rq)
 
 
 @dataclass
@@ -182,6 +183,7 @@ def build_gap_map(store) -> GapMap:
                 case_study=row["caseStudy"],
                 case_label=row["caseLabel"] or slug_of(row["caseStudy"]),
                 case_number=row["caseNumber"],
+                claim_status=row.get("claimStatus"),
             )
         )
     gap_map = GapMap(principles, categories, directions, cells,

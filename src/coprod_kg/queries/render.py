@@ -26,12 +26,10 @@ SEPARATOR = "  "
 def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
     """The result as text in one of FORMATS; a graph in one of GRAPH_FORMATS (else Turtle)."""
     if result.kind in ("CONSTRUCT", "DESCRIBE"):
-        from rdflib.compare import to_canonical_graph
-
-        from coprod_kg.graph.serialise import serialise
+        from coprod_kg.graph.serialise import serialise, stable_blank_nodes
 
         # blank nodes labelled by their content: the same text whichever engine made them
-        return serialise(to_canonical_graph(result.graph),
+        return serialise(stable_blank_nodes(result.graph),
                          fmt if fmt in GRAPH_FORMATS else "turtle")
     if fmt in GRAPH_FORMATS:
         from coprod_kg.errors import InputError
@@ -48,7 +46,7 @@ def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
         return to_csv(result)
     if fmt == "tsv":
         return to_tsv(result)
-    return to_table(result, width)
+    return to_table(result, width) + voice_notes(result.variables, width)
 
 
 # --------------------------------------------------------------------------
@@ -199,6 +197,37 @@ def column_kinds(result: QueryResult) -> list[str]:
         else:
             kinds.append("prose")
     return kinds
+
+
+# Columns that carry our curation or a later source's words, never the review's: a table
+# says so below its rows (CSV, TSV and JSON stay plain data).
+OUR_READING = {
+    "claimStatus": "later-evidence", "statusRank": "later-evidence",
+    "relation": "later-evidence", "relationLabel": "later-evidence",
+    "grade": "evidence-grades", "gradeLabel": "evidence-grades", "gradeRank": "evidence-grades",
+    "gradedAs": "evidence-grades", "laterGrade": "evidence-grades",
+    "strength": "case-studies-by-principle", "rationale": "",
+    "inferredDesign": "study-designs", "inferenceRationale": "",
+}
+LATER_WORDS = ("laterFinding", "finding")
+
+
+def voice_notes(variables, width: int = 80) -> str:
+    """The lines that label curated columns "our reading" and a later source's words as such."""
+    ours = [name for name in variables if name in OUR_READING]
+    later = [name for name in variables if name in LATER_WORDS]
+    notes = []
+    if ours:
+        where = sorted({OUR_READING[name] for name in ours} - {""})
+        rationale = ("rationale column" if "rationale" in variables or "inferenceRationale"
+                     in variables else "")
+        sources = [rationale] if rationale else []
+        sources += [f"coprod-kg query {name}" for name in where]
+        notes.append(f"Our reading (curation, not the review's words): {', '.join(ours)}; "
+                     f"the rationale: {'; '.join(sources)}.")
+    if later:
+        notes.append(f"The later source's words, not the review's: {', '.join(later)}.")
+    return "".join(textwrap.fill(note, max(width, 40)) + "\n" for note in notes)
 
 
 def to_table(result: QueryResult, width: int = 80) -> str:
