@@ -502,3 +502,6 @@ def test_each_outcome_shows_its_status_as_our_reading(site, case, outcome, statu
 def test_the_gap_map_shows_the_contradicted_outcome(pages):
     text = pages["gap-map.html"].plain_text
     assert "Contradicted by later evidence (our reading)" in " ".join(text.split())
+    table = " ".join(pages["gap-map-table.html"].plain_text.split())
+    assert "Later evidence (our reading)" in table
+    assert "Age UK Personalised Integrated Care Programme 1 contradicted" in table

@@ -131,6 +131,15 @@ class GapMap:
                 counts.append((direction, n))
         return counts
 
+    def status_summary(self, cell: Cell) -> str:
+        """Readable summary of the cell's outcomes that later evidence contradicts or
+        qualifies (our reading), such as '1 contradicted, 1 qualified'; '' when none."""
+        counts: dict[str, int] = {}
+        for outcome in cell.outcomes:
+            if outcome.claim_status in ("contradicted", "qualified"):
+                counts[outcome.claim_status] = counts.get(outcome.claim_status, 0) + 1
+        return ", ".join(f"{counts[s]} {s}" for s in ("contradicted", "qualified") if s in counts)
+
     def direction_summary(self, cell: Cell) -> str:
         """Readable summary such as '2 decrease, 1 increase'."""
         return ", ".join(
