@@ -415,8 +415,8 @@ def test_replace_moves_a_case_study_whose_number_changed(runner, tmp_path, data_
 
 
 def test_replace_refuses_to_drop_what_other_data_points_at(runner, tmp_path, data_copy):
-    # later evidence (Springham & Robert 2015) is about out:oxleas-complaints: a replacement
-    # without that outcome would leave the later evidence pointing at nothing
+    # our evidence link relates later evidence (Springham & Robert 2015) to
+    # out:oxleas-complaints: a replacement without that outcome would leave it pointing at nothing
     import yaml
 
     exported = tmp_path / "oxleas.yaml"
@@ -434,6 +434,6 @@ def test_replace_refuses_to_drop_what_other_data_points_at(runner, tmp_path, dat
     lines = result.stderr.splitlines()
     assert f"coprod-kg: error: {exported}:1: id: replacing {replaced} breaks other data: " \
         "fails the quality gate dangling-link-violation (<https://w3id.org/coprod-kg/id/" \
-        "later-evidence/springham-robert-2015-complaints> cpo:aboutClaim " \
+        "evidence-link/springham-robert-2015-oxleas-complaints> cpo:aboutClaim " \
         "out:oxleas-complaints)" in lines
     assert lines[-1].endswith("errors in the templates; nothing was written")
