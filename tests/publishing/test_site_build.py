@@ -505,3 +505,6 @@ def test_the_gap_map_shows_the_contradicted_outcome(pages):
     table = " ".join(pages["gap-map-table.html"].plain_text.split())
     assert "Later evidence (our reading)" in table
     assert "Age UK Personalised Integrated Care Programme 1 contradicted" in table
+    principles = " ".join(" ".join(page.plain_text.split())
+                          for name, page in pages.items() if name.startswith("principles/"))
+    assert "Later evidence (our reading)" in principles and "1 contradicted" in principles
