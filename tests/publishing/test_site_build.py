@@ -328,6 +328,38 @@ def test_principle_pages_list_their_case_studies(pages, bundled_graph):
         assert str(case_label) in pages[f"principles/{slug(principle)}.html"].plain_text
 
 
+WEAK = "https://w3id.org/coprod-kg/id/alignment-strength/weak"
+ALIGNMENTS = f"""
+    SELECT ?p ?cs ?label ?weak WHERE {{
+      ?al cpo:principleAlignmentOf ?cs ; cpo:principle ?p . ?cs rdfs:label ?label .
+      BIND(EXISTS {{ ?al cpo:alignmentStrength <{WEAK}> }} AS ?weak) }}"""
+
+
+def test_weak_links_are_listed_apart_and_not_counted(site, pages, bundled_graph):
+    """By the rubric (docs/curation.md) a weak alignment is shown but is not evidence: on a
+    principle page it is under its own heading, after the case studies that embody it."""
+    rows = select(bundled_graph, ALIGNMENTS)
+    assert any(weak for *_, weak in rows) and not all(weak for *_, weak in rows)
+    for principle, _, label, weak in rows:
+        html = (site / "principles" / f"{slug(principle)}.html").read_text(encoding="utf-8")
+        embody = html.split("<h2>Case studies that embody it</h2>")[1].split("<h2>")[0]
+        weak_part = html.split("<h2>Weak links (our reading; not counted as evidence)</h2>")
+        assert (str(label) in embody) is not bool(weak), (principle, label)
+        assert bool(weak) is (len(weak_part) == 2 and str(label) in weak_part[1]), label
+    counted = sum(1 for *_, weak in rows if not weak)
+    text = pages["index.html"].plain_text
+    assert (f"{counted} links from case studies to principles counted as evidence" in text
+            and f"{len(rows) - counted} weak links not counted" in text)
+    index = " ".join(pages["case-studies/index.html"].plain_text.split())
+    for study in {cs for _, cs, *_ in rows}:
+        strong = sum(1 for _, cs, _, weak in rows if cs == study and not weak)
+        weak = sum(1 for _, cs, _, w in rows if cs == study and w)
+        noun = "principle" if strong == 1 else "principles"
+        links = f" (and {weak} weak link{'' if weak == 1 else 's'}, not counted)" if weak else ""
+        assert f"{strong} {noun}{links};" in index, study
+    assert "1 principles" not in index
+
+
 def test_gap_map_page_works_without_javascript(pages):
     page = pages["gap-map.html"]
     anchors = [link[1:] for link in page.links if link.startswith("#cell-")]

@@ -180,18 +180,30 @@ def _later_figure_text(row: dict) -> str:
     return text
 
 
+WEAK = "https://w3id.org/coprod-kg/id/alignment-strength/weak"
+
+
+def _split_weak(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Strong and moderate (or ungraded) alignments, then the weak ones, which by the
+    rubric (docs/curation.md) are shown but do not count as evidence."""
+    weak = [row for row in rows if str(row.get("strength") or "") == WEAK]
+    return [row for row in rows if str(row.get("strength") or "") != WEAK], weak
+
+
 def _attach_alignments(store, case_studies: list[dict], principles: list[dict]) -> None:
     rows = select(store, "site-alignments")
     by_study = _by(rows, "caseStudy")
     by_principle = _by(rows, "principle")
     slugs = {study["caseStudy"]: study["slug"] for study in case_studies}
     for study in case_studies:
-        study["alignments"] = by_study.get(study["caseStudy"], [])
-        for alignment in study["alignments"]:
+        study["alignments"], study["weak_alignments"] = _split_weak(
+            by_study.get(study["caseStudy"], []))
+        for alignment in by_study.get(study["caseStudy"], []):
             alignment["principle_slug"] = slug_of(alignment["principle"])
     for principle in principles:
-        principle["alignments"] = by_principle.get(principle["principle"], [])
-        for alignment in principle["alignments"]:
+        principle["alignments"], principle["weak_alignments"] = _split_weak(
+            by_principle.get(principle["principle"], []))
+        for alignment in by_principle.get(principle["principle"], []):
             alignment["case_slug"] = slugs.get(alignment["caseStudy"], slug_of(
                 alignment["caseStudy"]))
 
