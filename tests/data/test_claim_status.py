@@ -172,6 +172,23 @@ def test_case_study_outcomes_show_the_status(runner):
                        "almost certainly not reduced emergency admissions or costs."}
 
 
+def test_case_study_outcomes_show_a_protocols_expected_outcomes(runner):
+    """CORE reports no figure: its expected outcomes are rows too, marked expected, and the
+    primary one shows the trial that contradicts it (issue 11)."""
+    rows = cli_csv(runner, "case-study-outcomes", "caseStudy=cs:core-study")
+    assert {r["outcome"]: (r["kind"], r["direction"], r["claimStatus"]) for r in rows} == {
+        "out:core-psychosocial-recovery": ("expected", "Increase", "contradicted"),
+        "out:core-service-user-and-carer-wellbeing": ("expected", "Unclear", ""),
+        "out:core-staff-attitudes": ("expected", "Unclear", ""),
+    }
+    primary = next(r for r in rows if r["outcome"] == "out:core-psychosocial-recovery")
+    assert primary["laterEvidence"] == "le:palmer-2021-core-recovery"
+    assert primary["laterGrade"] == "Randomised trial"
+    age_uk = cli_csv(runner, "case-study-outcomes",
+                     "caseStudy=cs:age-uk-personalised-integrated-care")
+    assert {r["kind"] for r in age_uk} == {"reported"}
+
+
 def test_money_outcomes_show_the_status(runner):
     rows = cli_csv(runner, "money-outcomes")
     assert {r["outcome"]: (r["claimStatus"], r["laterEvidence"]) for r in rows} == {

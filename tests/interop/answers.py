@@ -12,6 +12,10 @@ NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.int, XSD.long,
            XSD.nonNegativeInteger, XSD.positiveInteger}
 # values for parameters that have no default (from competency-questions.md's examples)
 EXAMPLE_VALUES = {"quote-search": {"text": "complaints"}}
+# further values that reach rows the defaults do not (CORE: a protocol's expected outcomes)
+MORE_VALUES = [
+    ("case-study-outcomes", {"caseStudy": "https://w3id.org/coprod-kg/id/case-study/core-study"}),
+]
 
 
 def normalise(term):

@@ -8,7 +8,7 @@ memory, embedded Oxigraph, the Oxigraph server and Virtuoso (`--endpoint`)."""
 from __future__ import annotations
 
 import pytest
-from answers import EXAMPLE_VALUES
+from answers import EXAMPLE_VALUES, MORE_VALUES
 from click.testing import CliRunner
 
 from coprod_kg.cli import cli
@@ -85,6 +85,16 @@ def test_stored_query_output_is_byte_identical_on_every_backend(backends, name: 
         text = bound_text(stored, EXAMPLE_VALUES.get(name))
     except InputError as error:
         pytest.skip(f"needs a parameter without a default: {error}")
+    assert_byte_identical(backends, name, text)
+
+
+@pytest.mark.parametrize("name, values", MORE_VALUES, ids=[name for name, _ in MORE_VALUES])
+def test_more_parameter_values_are_byte_identical_on_every_backend(backends, name: str,
+                                                                    values: dict) -> None:
+    assert_byte_identical(backends, name, bound_text(read_query(QUERY_FILES[name]), values))
+
+
+def assert_byte_identical(backends, name: str, text: str) -> None:
     results = {label: store.query(text) for label, store in backends.items()}
     formats = FORMATS if results["memory"].kind in ("SELECT", "ASK") else ("turtle",)
     for fmt in formats:
