@@ -24,7 +24,7 @@ OUT = ID + "outcome/"
 LE = ID + "later-evidence/"
 LINKS_FILE = sources.data_dir() / "curation" / "evidence-links.ttl"
 
-# Every claim of the review with a status; every other claim has none.
+# Every claim of the review with a status; every other claim: "no later evidence".
 CLAIM_STATUS = {
     "out:oxleas-complaints": "qualified",            # Springham & Robert 2015
     "out:popp-overnight-stays": "qualified",         # the evaluation's "seemingly"
@@ -36,6 +36,7 @@ CLAIM_STATUS = {
 }
 RANK = {"contradicted": "4", "qualified": "3", "result now reported": "2", "supported": "1"}
 NUFFIELD = "le:nuffield-trust-2019-admissions"
+NO_EVIDENCE = "no later evidence"  # claim-status.rq's status of a claim with no link
 CORE_FINDING = ("The trial found no difference in psychosocial recovery between intervention "
                 "and control (RAS-R adjusted difference -1.70, 95% CI -3.81 to 0.40).")
 
@@ -74,8 +75,9 @@ def test_every_claim_has_its_derived_status(runner, bundled_graph: Graph):
     every_claim = {curie(str(o)) for p in (CPO.hasOutcome, CPO.hasProgrammeFigure)
                    for o in bundled_graph.objects(None, p)}
     assert set(claims) == every_claim
-    assert {row["claim"]: row["claimStatus"] for row in rows if row["claimStatus"]} \
-        == CLAIM_STATUS
+    assert {row["claim"]: row["claimStatus"] for row in rows} \
+        == {claim: CLAIM_STATUS.get(claim, NO_EVIDENCE) for claim in every_claim}
+    assert sum(row["claimStatus"] == NO_EVIDENCE for row in rows) == len(rows) - len(CLAIM_STATUS)
     for row in rows:
         assert row["statusRank"] == RANK.get(row["claimStatus"], ""), row
 
@@ -99,7 +101,8 @@ def claim_status(graph: Graph) -> dict[str, str]:
     result = graph.query(bound_text(get_query("claim-status"), {}))
     variables = [str(v) for v in result.vars]
     rows = [dict(zip(variables, row, strict=True)) for row in result]
-    return {curie(str(r["claim"])): str(r["claimStatus"]) for r in rows if r["claimStatus"]}
+    return {curie(str(r["claim"])): str(r["claimStatus"]) for r in rows
+            if str(r["claimStatus"]) != NO_EVIDENCE}
 
 
 def link(graph: Graph, name: str, evidence: str, claim: str, relation: str) -> None:
