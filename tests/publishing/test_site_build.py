@@ -191,9 +191,12 @@ def test_home_page_has_definition_principles_counts_and_downloads(site, pages, b
     principles = "SELECT ?d WHERE { ?p a cpo:Principle ; skos:definition ?d }"
     for (label,) in select(bundled_graph, principles):
         assert str(label) in text
-    outcomes = "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?cs cpo:hasOutcome ?o }"
-    ((n,),) = select(bundled_graph, outcomes)
-    assert f"{int(n)} reported outcomes" in text
+    outcomes = """SELECT (COUNT(DISTINCT ?o) AS ?n) (COUNT(DISTINCT ?e) AS ?expected) WHERE {
+        ?cs cpo:hasOutcome ?o . OPTIONAL { ?o a cpo:ExpectedOutcome . BIND(?o AS ?e) } }"""
+    ((n, expected),) = select(bundled_graph, outcomes)
+    assert int(expected) > 0  # CORE's protocol: counted apart, not as reported outcomes
+    assert f"{int(n) - int(expected)} reported outcomes" in " ".join(text.split())
+    assert f"{int(expected)} expected outcomes of a study protocol" in " ".join(text.split())
     assert "6 case studies" in text and "6 principles" in text
     assert "downloads/coprod-kg.ttl" in pages["index.html"].links
 
