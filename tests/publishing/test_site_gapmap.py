@@ -145,6 +145,37 @@ def test_svg_is_well_formed_and_shows_every_label_and_count(gap_map):
     assert texts("count") == expected
 
 
+def test_svg_marks_cells_whose_outcomes_later_evidence_contradicts_or_qualifies(store,
+                                                                              gap_map):
+    """Each cell's tooltip and visible mark (✗ contradicted, ≈ qualified) count the cell's
+    outcomes by their status in queries/claim-status.rq (our reading)."""
+    from coprod_kg.queries.catalogue import bound_text, get_query
+    result = store.query(bound_text(get_query("claim-status"), {}))
+    at = {str(v): i for i, v in enumerate(result.variables)}
+    status = {str(row[at["claim"]]): str(row[at["claimStatus"]]) for row in result.rows}
+    root = ET.fromstring(gap_map_svg(gap_map, title="Evidence gap map"))
+    groups = [g for g in root.iter(SVG_NS + "g") if g.get("class") == "cell"]
+    cells = [cell for c in gap_map.categories for cell in gap_map.row(c)]
+    assert len(groups) == len(cells)
+    marked = {}
+    for group, cell in zip(groups, cells, strict=True):
+        counts = {s: sum(status[o.iri] == s for o in cell.outcomes)
+                  for s in ("contradicted", "qualified")}
+        title = group.find(SVG_NS + "title").text
+        assert title.startswith(f"{cell.principle.label} × {cell.category.label}: {cell.count} ")
+        mark = [t.text for t in group.iter(SVG_NS + "text") if t.get("class") == "status"]
+        expected = " ".join(f"{sign}{counts[s]}" for s, sign in
+                            (("contradicted", "✗"), ("qualified", "≈")) if counts[s])
+        assert mark == ([expected] if expected else []), title
+        words = ", ".join(f"{counts[s]} {s}" for s in counts if counts[s])
+        assert title.endswith(f"; later evidence (our reading): {words}") is bool(words), title
+        if expected:
+            marked[(cell.principle.short_label, cell.category.label)] = expected
+    assert marked[("Asset based", "Non-elective hospital admissions")] == "✗1"
+    assert marked[("Asset based", "Complaints")] == "≈1"
+    assert "✗ contradicted, ≈ qualified" in " ".join(t.text for t in root.iter(SVG_NS + "text"))
+
+
 def test_wrap_words():
     assert wrap_words("Building on people's existing capabilities", 17) == [
         "Building on", "people's existing", "capabilities"]

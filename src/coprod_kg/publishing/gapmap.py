@@ -322,6 +322,9 @@ def _legend_lines(gap_map: GapMap) -> list[str]:
     if gap_map.grades:
         lines.append("G and border: the strongest evidence grade among the cell's outcomes "
                      "(G1 strongest; dashed: descriptive or reported; dotted: no result yet)")
+    if any(status_marker(gap_map, cell) for cell in gap_map.cells.values()):
+        lines.append("✗ contradicted, ≈ qualified (top left): how many of the cell's outcomes "
+                     "later evidence contradicts or qualifies (our reading)")
     return lines
 
 
@@ -351,6 +354,7 @@ def _svg_row(gap_map: GapMap, category: AxisItem, top: float) -> list[str]:
         fill = LEVEL_FILLS[cell.level]
         ink = "#ffffff" if cell.level >= 3 else "#1a1a1a"
         grade = gap_map.best_grade(cell) if cell.count else None
+        parts.append(f'<g class="cell"><title>{escape(cell_title(gap_map, cell))}</title>')
         parts.append(
             f'<rect x="{left + 2}" y="{top + 2}" width="{COLUMN_WIDTH - 4}" '
             f'height="{ROW_HEIGHT - 4}" rx="3" fill="{fill}" {_grade_stroke(grade)}/>'
@@ -372,7 +376,36 @@ def _svg_row(gap_map: GapMap, category: AxisItem, top: float) -> list[str]:
                 f'<text x="{centre:.1f}" y="{top + 29:.1f}" font-size="10.5" '
                 f'text-anchor="middle" fill="{ink}">{escape(glyphs)}</text>'
             )
+        if marker := status_marker(gap_map, cell):
+            parts.append(
+                f'<text class="status" x="{left + 7}" y="{top + 13}" font-size="10" '
+                f'font-weight="bold" fill="{ink}">{escape(marker)}</text>'
+            )
+        parts.append("</g>")
     return parts
+
+
+STATUS_MARKS = {"contradicted": "✗", "qualified": "≈"}  # "?" is the unclear direction
+
+
+def status_marker(gap_map: GapMap, cell: Cell) -> str:
+    """The visible mark of a cell whose outcomes later evidence contradicts (✗) or qualifies
+    (≈), with how many (our reading), such as '✗1 ≈1'; '' when none."""
+    summary = gap_map.status_summary(cell)
+    return " ".join(f"{STATUS_MARKS[part.split()[1]]}{part.split()[0]}"
+                    for part in summary.split(", ") if part)
+
+
+def cell_title(gap_map: GapMap, cell: Cell) -> str:
+    """The cell's tooltip: principle, category, outcomes and, when later evidence bears on
+    them, how many it contradicts or qualifies (our reading)."""
+    text = f"{cell.principle.label} × {cell.category.label}: {cell.count} outcome" + (
+        "" if cell.count == 1 else "s")
+    if directions := gap_map.direction_summary(cell):
+        text += f" ({directions})"
+    if status := gap_map.status_summary(cell):
+        text += f"; later evidence (our reading): {status}"
+    return text
 
 
 def _grade_stroke(grade: dict | None) -> str:
