@@ -498,6 +498,10 @@ CURATED_ON_PAGES = [
          UNION { ?claim a cpo:CaseStudy . BIND(?claim AS ?cs) } }"""),
     ("case study grade", """SELECT ?cs ?text ("Evidence grade (our reading)" AS ?label) WHERE {
          ?g cpo:gradedEntity ?cs ; cpo:rationale ?text . ?cs a cpo:CaseStudy }"""),
+    ("outcome note", """SELECT ?cs ?text ("Our note:" AS ?label) WHERE {
+         ?cs cpo:hasOutcome ?outcome . ?outcome cpo:ambiguityNote ?text }"""),
+    ("case study note", """SELECT ?cs ?text ("Curator's notes (our reading)" AS ?label) WHERE {
+         ?cs a cpo:CaseStudy ; cpo:ambiguityNote ?text }"""),
 ]
 
 

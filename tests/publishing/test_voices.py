@@ -44,6 +44,17 @@ def voice_of(parts: dict[str, Graph], subject: str) -> set[str]:
     return {name for name, part in parts.items() if (URIRef(subject), None, None) in part}
 
 
+BY_PREDICATE = {URIRef(CPO + "ambiguityNote"), URIRef("http://www.w3.org/2004/02/skos/core#"
+                "editorialNote"), URIRef(CPO + "evidenceStatus"),
+                URIRef("http://purl.org/dc/terms/source")}
+
+
+def voice_by_subject(parts: dict[str, Graph], subject: str) -> set[str]:
+    """The voices of a node's statements, leaving out those curated by their predicate."""
+    return {name for name, part in parts.items()
+            if any(p not in BY_PREDICATE for p in part.predicates(URIRef(subject)))}
+
+
 def test_the_stored_voice_queries_are_generated_from_the_one_rule():
     for voice in voices.VOICES:
         path = voices.query_path(sources.queries_dir(), voice)
@@ -92,7 +103,7 @@ VOICE_OF = [
 
 @pytest.mark.parametrize("subject, voice", VOICE_OF)
 def test_each_node_has_its_voice(parts, subject: str, voice: str):
-    assert voice_of(parts, subject) == {voice}
+    assert voice_by_subject(parts, subject) == {voice}
 
 
 def test_every_marked_node_is_curation(graph, parts):
@@ -111,6 +122,43 @@ def test_the_review_voice_holds_no_later_or_curated_words(parts):
     later = parts["later-evidence"]
     assert not list(later.subject_objects(URIRef(CPO + "quote")))
     assert not list(later.subject_objects(URIRef(CPO + "rationale")))
+
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+CURATED_BY_PREDICATE = [
+    # our notes about the review's text, on review nodes
+    (ID + "agent/oxleas", CPO + "ambiguityNote"),
+    (ID + "review", SKOS + "editorialNote"),
+    (ID + "case-study/core-study", SKOS + "editorialNote"),
+    # the evidence status we assign
+    (ID + "case-study/core-study", CPO + "evidenceStatus"),
+    (ID + "case-study/age-uk-personalised-integrated-care", CPO + "evidenceStatus"),
+    # the per-figure source of a claim: an outcome, a programme figure
+    (ID + "outcome/oxleas-complaints", DCTERMS + "source"),
+    (ID + "figure/popp-reach", DCTERMS + "source"),
+]
+
+
+@pytest.mark.parametrize("subject, predicate", CURATED_BY_PREDICATE)
+def test_curated_predicates_are_curation_never_the_review(graph, parts, subject, predicate):
+    triples = set(graph.triples((URIRef(subject), URIRef(predicate), None)))
+    assert triples, (subject, predicate)
+    for name, part in parts.items():
+        found = {t for t in triples if t in part}
+        assert found == (triples if name == "curation" else set()), name
+    # the subject's other statements keep their voice
+    assert voice_by_subject(parts, subject) == {"review"}
+
+
+def test_no_note_status_or_claim_source_is_left_in_the_review(graph, parts):
+    review = parts["review"]
+    for predicate in (CPO + "ambiguityNote", SKOS + "editorialNote", CPO + "evidenceStatus"):
+        assert not list(review.subject_objects(URIRef(predicate))), predicate
+        assert list(graph.subject_objects(URIRef(predicate))), predicate
+    sourced = [s for s, _ in review.subject_objects(URIRef(DCTERMS + "source"))
+               if str(s).startswith((ID + "outcome/", ID + "figure/"))]
+    assert sourced == []
 
 
 @pytest.mark.parametrize("mutation, subject, voice", [
