@@ -363,6 +363,22 @@ def test_weak_links_are_listed_apart_and_not_counted(site, pages, bundled_graph)
     assert "1 principles" not in index
 
 
+def test_case_study_index_counts_reported_and_expected_outcomes_apart(pages, bundled_graph):
+    index = " ".join(pages["case-studies/index.html"].plain_text.split())
+    rows = select(bundled_graph, """
+        SELECT ?number (COUNT(DISTINCT ?o) AS ?n) (COUNT(DISTINCT ?e) AS ?expected) WHERE {
+          ?cs cpo:caseNumber ?number ; cpo:hasOutcome ?o .
+          OPTIONAL { ?o a cpo:ExpectedOutcome . BIND(?o AS ?e) } } GROUP BY ?number""")
+    for number, n, expected in rows:
+        part = index.split(f"Case study {number}:")[1].split("Case study ")[0]
+        reported = int(n) - int(expected)
+        if reported:
+            assert f"{reported} reported outcome{'' if reported == 1 else 's'};" in part
+        if int(expected):
+            assert f"{int(expected)} expected outcomes (study protocol);" in part
+            assert "reported outcome" not in part
+
+
 def test_gap_map_page_works_without_javascript(pages):
     page = pages["gap-map.html"]
     anchors = [link[1:] for link in page.links if link.startswith("#cell-")]
