@@ -28,6 +28,11 @@ VIRTUOSO_WRONG = {
     "case-studies": "Virtuoso 7.2.5 joins the ordered sub-selects inside OPTIONAL "
                     "(GROUP_CONCAT over SELECT ... ORDER BY) with the wrong case studies",
 }
+# CONSTRUCT queries that walk RDF lists with a `+` property path: on a loaded machine
+# Virtuoso 7.2.5 now and then stops the walk (a list comes back as `rdf:rest [ ]`), so for
+# these its triples without blank nodes must be exactly the expected ones (which voice each
+# IRI's statements belong to), and its blank-node triples may only be fewer.
+VIRTUOSO_SHORT_LISTS = {"review-statements", "vocabulary-statements"}
 
 
 def load(*options: str) -> None:
@@ -101,5 +106,21 @@ def assert_byte_identical(backends, name: str, text: str) -> None:
         outputs = {label: render(result, fmt) for label, result in results.items()}
         assert outputs["oxigraph"] == outputs["memory"], fmt
         assert outputs["oxigraph-server"] == outputs["memory"], fmt
-        if name not in VIRTUOSO_WRONG:
+        if name in VIRTUOSO_SHORT_LISTS:
+            assert_same_ground_triples(results["virtuoso"], results["memory"])
+        elif name not in VIRTUOSO_WRONG:
             assert outputs["virtuoso"] == outputs["memory"], fmt
+
+
+def assert_same_ground_triples(virtuoso, expected) -> None:
+    """Triples without blank nodes identical; blank-node triples only ever fewer."""
+    from rdflib import BNode
+
+    def split(graph):
+        ground = {t for t in graph if not any(isinstance(term, BNode) for term in t)}
+        return ground, len(graph) - len(ground)
+
+    got_ground, got_blank = split(virtuoso.graph)
+    want_ground, want_blank = split(expected.graph)
+    assert got_ground == want_ground
+    assert 0 < got_blank <= want_blank
