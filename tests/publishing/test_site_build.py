@@ -563,3 +563,13 @@ def test_the_gap_map_shows_the_contradicted_outcome(pages):
     principles = " ".join(" ".join(page.plain_text.split())
                           for name, page in pages.items() if name.startswith("principles/"))
     assert "Later evidence (our reading)" in principles and "1 contradicted" in principles
+
+
+def test_cores_status_names_its_later_result(site):
+    """CORE is a protocol in the review; its result, reported later, is named beside it on
+    its page and in the case-study index (the status is our reading)."""
+    status = "Protocol in the review; result reported later (Palmer VJ et al. 2021)"
+    page = _plain((site / "case-studies" / "core-study.html").read_text(encoding="utf-8"))
+    assert f"Evidence status (our reading) {status}" in page
+    index = _plain((site / "case-studies" / "index.html").read_text(encoding="utf-8"))
+    assert f"evidence status (our reading): {status}" in index

@@ -445,7 +445,9 @@ DESIGNS = [
     (4, "Not stated", "Evaluated",
      "Observation of programme participants, no comparison group named"),
     (5, "Ethnographic process evaluation", "Evaluated", None),
-    (6, "Stepped-wedge cluster randomised controlled trial", "Protocol", None),
+    # CORE: a protocol in the review, whose result the trial reported later (our evidence link)
+    (6, "Stepped-wedge cluster randomised controlled trial",
+     "Protocol in the review; result reported later (Palmer VJ et al. 2021)", None),
 ]
 DESIGN_COLUMNS = ("number", "studyDesign", "evidenceStatus", "inferredDesign")
 
@@ -469,7 +471,8 @@ def test_q8_through_the_cli(runner):
 def test_q9_core_has_no_quantified_outcome(store):
     rows = library_rows(store, "case-studies-without-quantified-outcome")
     assert project(rows, "number", "caseStudyLabel", "evidenceStatus") == [
-        (6, "CORE study protocol", "Protocol")
+        (6, "CORE study protocol",
+         "Protocol in the review; result reported later (Palmer VJ et al. 2021)")
     ]
 
 
