@@ -412,24 +412,29 @@ def test_q6_through_the_cli(runner, bundled_graph):
 # --------------------------------------------------------------------------
 
 MONEY = [
-    ("out:popp-cost-reduction", Decimal("2166"), "cur:GBP", None, True, None),
-    ("out:popp-quality-of-life-value", Decimal("300"), "cur:GBP", None, True, "around"),
-    ("out:popp-value-for-money", Decimal("1.20"), "cur:GBP", Decimal("1.0"), None, "approximately"),
-    ("out:lac-costs", Decimal("30"), "unit:PERCENT", None, None, None),
-    ("out:age-uk-social-care-costs", Decimal("8"), "unit:PERCENT", None, None, None),
+    ("out:popp-cost-reduction", Decimal("2166"), "cur:GBP", None, True, None, None),
+    ("out:popp-quality-of-life-value", Decimal("300"), "cur:GBP", None, True, "around",
+     "Evidence from some of the POPPs pilots"),
+    ("out:popp-value-for-money", Decimal("1.20"), "cur:GBP", Decimal("1.0"), None, "approximately",
+     None),
+    ("out:lac-costs", Decimal("30"), "unit:PERCENT", None, None, None,
+     "Evaluations of the LAC service in Australia"),
+    ("out:age-uk-social-care-costs", Decimal("8"), "unit:PERCENT", None, None, None, None),
 ]
 
 
 def test_q7_money_outcomes(store):
     rows = library_rows(store, "money-outcomes")
-    assert project(rows, "outcome", "value", "unit", "perAmount", "perPerson", "qualifier") == MONEY
+    assert project(rows, "outcome", "value", "unit", "perAmount", "perPerson", "qualifier",
+                   "scope") == MONEY
     per_year = next(row for row in rows if row["outcome"] == "out:popp-quality-of-life-value")
     assert per_year["perPeriod"] == Literal("P1Y", datatype=XSD.duration).toPython()
 
 
 def test_q7_through_the_cli(runner):
     rows = cli_rows(runner, "money-outcomes")
-    assert project(rows, "outcome", "value", "unit", "perAmount", "perPerson", "qualifier") == MONEY
+    assert project(rows, "outcome", "value", "unit", "perAmount", "perPerson", "qualifier",
+                   "scope") == MONEY
 
 
 # --------------------------------------------------------------------------
