@@ -114,7 +114,7 @@ class OxigraphStore:
         import pyoxigraph
 
         store = pyoxigraph.Store()
-        store.extend(pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph)
+        store.extend(_quads_of_graph(graph))
         return cls(store, graph_builder=lambda: graph)
 
     @classmethod
@@ -305,13 +305,19 @@ def _load_errors(path: Path, format_name: str):
 
 def _rdflib_quads(path: Path):
     """Formats Oxigraph does not read (e.g. .json JSON-LD): parsed with rdflib."""
-    import pyoxigraph
     from rdflib import Graph
 
     from coprod_kg.graph.load import parse_file
 
     graph = Graph()
     parse_file(graph, path)
+    return _quads_of_graph(graph)
+
+
+def _quads_of_graph(graph) -> list:
+    """An rdflib graph's triples as pyoxigraph quads of the default graph."""
+    import pyoxigraph
+
     return [pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph]
 
 
