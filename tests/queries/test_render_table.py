@@ -105,3 +105,41 @@ def test_a_word_longer_than_its_column_is_cut_with_the_marker(width):
     assert all(len(line) <= max(width, 10) for line in lines)
     if width < len("Incomprehensibilities"):
         assert lines[2].endswith(TRUNCATION_MARKER)
+
+
+def test_a_table_too_wide_for_its_identifiers_becomes_one_record_per_row():
+    result = QueryResult(
+        "SELECT",
+        ["outcome", "label", "laterEvidence"],
+        [
+            (URIRef(ID + "outcome/age-uk-non-elective-admissions"),
+             Literal("26% reduction in non-elective admissions"),
+             URIRef(ID + "later-evidence/nuffield-trust-2019-admissions")),
+            (URIRef(ID + "outcome/popp-ae-use"), Literal("Use of A&E reduced by 29 per cent"),
+             None),
+        ],
+    )
+    assert to_table(result, 40).splitlines() == [
+        "-[ row 1 ]-",
+        "outcome        out:age-uk-non-elective-admissions",
+        "label          26% reduction in",
+        "               non-elective admissions",
+        "laterEvidence  le:nuffield-trust-2019-admissions",
+        "-[ row 2 ]-",
+        "outcome        out:popp-ae-use",
+        "label          Use of A&E reduced by 29",
+        "               per cent",
+        "laterEvidence",
+        "(2 rows)",
+    ]
+
+
+@settings(max_examples=150)
+@given(tables(), st.integers(40, 200))
+def test_a_table_is_never_wider_than_asked_it_becomes_records_instead(result, width):
+    lines = to_table(result, width).splitlines()
+    if lines[0].startswith("-[ row 1 ]-") or len(result.variables) == 1:
+        return  # records, or one column: nothing to lay side by side
+    if not lines[0].startswith(result.variables[0]):
+        return  # one wide row shown as a record
+    assert len(lines[1]) <= width  # the rule under the header spans the table's width

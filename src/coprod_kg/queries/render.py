@@ -231,9 +231,9 @@ def voice_notes(variables, width: int = 80) -> str:
 
 
 def to_table(result: QueryResult, width: int = 80) -> str:
-    """An aligned table that fits `width` when it can: prose columns wrap at word boundaries
-    (at most MAX_LINES_PER_CELL lines, then a marker); identifiers and numbers are never
-    split or cut, so a table of wide identifiers may be wider than `width`."""
+    """An aligned table that fits `width`: prose columns wrap at word boundaries (at most
+    MAX_LINES_PER_CELL lines, then a marker); identifiers and numbers are never split or cut,
+    so when they alone make the table wider than `width`, each row is shown as a record."""
     headers = list(result.variables)
     if not headers:
         return "(no columns)\n"
@@ -243,6 +243,8 @@ def to_table(result: QueryResult, width: int = 80) -> str:
     if one_wide_row and _natural_width(headers, cells) > width:
         return to_record(headers, cells[0], kinds, width)
     widths = fit_widths(headers, cells, width, kinds)
+    if _table_width(widths) > width and len(headers) > 1:
+        return to_records(headers, cells, kinds, width)
     lines = [_join([_header_cell(h, w, k) for h, w, k in zip(headers, widths, kinds, strict=True)])]
     lines.append(_join(["-" * w for w in widths]))
     for row in cells:
@@ -267,9 +269,29 @@ def _natural_width(headers: list[str], cells: list[list[str]]) -> int:
     ) + len(SEPARATOR) * (len(headers) - 1)
 
 
+def _table_width(widths: list[int]) -> int:
+    return sum(widths) + len(SEPARATOR) * (len(widths) - 1)
+
+
 def to_record(headers: list[str], values: list[str], kinds: list[str], width: int) -> str:
     """One row too wide for a table, as `name  value` lines: prose wrapped whole at word
     boundaries, identifiers and numbers whole."""
+    return "\n".join(_record_lines(headers, values, kinds, width) + ["(1 row)"]) + "\n"
+
+
+def to_records(headers: list[str], cells: list[list[str]], kinds: list[str], width: int) -> str:
+    """Rows too wide for a table (their identifiers alone overflow `width`): one record per
+    row, each under a `-[ row N ]-` line, as psql's expanded display does."""
+    lines = []
+    for number, values in enumerate(cells, start=1):
+        lines.append(f"-[ row {number} ]-")
+        lines.extend(_record_lines(headers, values, kinds, width))
+    count = len(cells)
+    lines.append(f"({count} row{'s' if count != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _record_lines(headers: list[str], values: list[str], kinds: list[str], width: int) -> list[str]:
     name_width = max(len(header) for header in headers)
     room = max(width - name_width - len(SEPARATOR), MIN_COLUMN_WIDTH)
     lines = []
@@ -279,8 +301,7 @@ def to_record(headers: list[str], values: list[str], kinds: list[str], width: in
             parts = textwrap.wrap(value, room, break_long_words=False, break_on_hyphens=False)
         for number, part in enumerate(parts or [""]):
             lines.append(_join([(header if number == 0 else "").ljust(name_width), part]))
-    lines.append("(1 row)")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _align(text: str, width: int, kind: str) -> str:
