@@ -70,6 +70,20 @@ def bundled_graph():
     return load_graph()
 
 
+@pytest.fixture(scope="session")
+def rdflib_voice_answers(bundled_graph) -> dict:
+    """query name -> rdflib's own engine's answer (a QueryResult) to each voice query on
+    bundled_graph: the reference the Oxigraph answers are compared with. About 50 s, so run
+    once per session (tests/graph/test_store_backends.py, tests/publishing/test_voices.py)."""
+    from coprod_kg.graph.store import MemoryStore
+    from coprod_kg.publishing.voices import VOICES
+    from coprod_kg.queries.catalogue import bound_text, get_query
+
+    store = MemoryStore(bundled_graph)
+    return {voice.query_name: store.query(bound_text(get_query(voice.query_name), {}))
+            for voice in VOICES}
+
+
 @pytest.fixture()
 def store_dir(tmp_path, monkeypatch) -> Path:
     """An empty store cache of this test's own (COPROD_KG_STORE_DIR points to it)."""

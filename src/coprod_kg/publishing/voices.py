@@ -171,20 +171,29 @@ def query_path(queries_dir: Path, voice: Voice) -> Path:
     return queries_dir / f"{voice.query_name}.rq"
 
 
-def voice_graphs(graph) -> dict[str, object]:
-    """voice name -> an rdflib Graph of that voice's triples, by the stored voice queries
-    (run with rdflib, which keeps every literal's lexical form)."""
-    from rdflib import Graph
-
+def voice_graphs(graph, *, engine: str = "oxigraph") -> dict[str, object]:
+    """voice name -> an rdflib Graph of that voice's triples (as `graph` holds them: every
+    literal's lexical form kept), by the stored voice queries. `engine`: "oxigraph" (a
+    fraction of a second on the bundled graph) or "rdflib" (the reference, ~50 s)."""
     from coprod_kg.queries.catalogue import bound_text, get_query
 
-    graphs = {}
-    for voice in VOICES:
-        part = Graph()
-        for triple in graph.query(bound_text(get_query(voice.query_name), {})):
-            part.add(triple)
-        graphs[voice.name] = part
-    return graphs
+    texts = [bound_text(get_query(voice.query_name), {}) for voice in VOICES]
+    if engine == "rdflib":
+        parts = [_rdflib_construct(graph, text) for text in texts]
+    else:
+        from coprod_kg.graph.subgraphs import construct_parts
+
+        parts = construct_parts(graph, texts)
+    return {voice.name: part for voice, part in zip(VOICES, parts, strict=True)}
+
+
+def _rdflib_construct(graph, text: str):
+    from rdflib import Graph
+
+    part = Graph()
+    for triple in graph.query(text):
+        part.add(triple)
+    return part
 
 
 def split(graph) -> dict[str, object]:
