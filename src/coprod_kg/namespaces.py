@@ -44,6 +44,9 @@ PREFIXES: dict[str, str] = {
     "strength": INSTANCES + "alignment-strength/",
     "assessment": INSTANCES + "design-assessment/",
     "link": INSTANCES + "evidence-link/",
+    # groupings of the evidence map (data/curation/map-groupings.ttl)
+    "domain": INSTANCES + "outcome-domain/",
+    "family": INSTANCES + "intervention-family/",
     # the evaluation layer (data/evaluation-schemes.ttl)
     "comparator": INSTANCES + "comparator/",
     "measure": INSTANCES + "effect-measure/",

@@ -123,19 +123,17 @@ def watched(browser):
     assert watcher.errors == []
 
 
-def case_studies_behind(graph, principle: str, category: str) -> set[str]:
+def case_studies_behind(graph, intervention: str, category: str) -> set[str]:
     """The labels of the case studies behind a cell, by a query of the test's own."""
     rows = graph.query(
         """
         PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT DISTINCT ?number ?label WHERE {
-          ?al cpo:principleAlignmentOf ?cs ; cpo:principle ?p .
-          FILTER NOT EXISTS {  # weak alignments are not evidence (docs/curation.md)
-            ?al cpo:alignmentStrength <https://w3id.org/coprod-kg/id/alignment-strength/weak> }
-          ?cs cpo:hasOutcome/cpo:outcomeCategory ?c ; cpo:caseNumber ?number ; rdfs:label ?label .
+          ?cs cpo:usesIntervention ?i ; cpo:hasOutcome/cpo:outcomeCategory ?c ;
+              cpo:caseNumber ?number ; rdfs:label ?label .
         }""",
-        initBindings={"p": URIRef(ID + "principle/" + principle),
+        initBindings={"i": URIRef(ID + "intervention/" + intervention),
                       "c": URIRef(ID + "outcome-category/" + category)},
     )
     return {f"Case study {int(n)}: {label}" for n, label in rows}
@@ -171,16 +169,16 @@ def test_click_a_gap_map_cell_lists_its_case_studies(server, watched, artifacts,
     panel = page.locator("#cell-panel")
     assert panel.is_hidden()
 
-    cell = page.locator('a.cell[href="#cell-facilitating-not-delivering--health-and-care-costs"]')
-    expected = case_studies_behind(bundled_graph, "facilitating-not-delivering",
+    cell = page.locator('a.cell[href="#cell-popp-preventive-services--health-and-care-costs"]')
+    expected = case_studies_behind(bundled_graph, "popp-preventive-services",
                                    "health-and-care-costs")
-    assert len(expected) == 2
-    assert cell.locator(".count").inner_text() == "2"
+    assert len(expected) == 1
+    assert cell.locator(".count").inner_text() == "1"
     cell.click()
     assert panel.is_visible()
     listed = set(panel.locator("ul.case-list li").all_inner_texts())
     assert listed == expected
-    assert page.url.endswith("#cell-facilitating-not-delivering--health-and-care-costs")
+    assert page.url.endswith("#cell-popp-preventive-services--health-and-care-costs")
     page.screenshot(path=str(artifacts / "site-gap-map-cell.png"))
 
     # follow a link from the panel to a case-study page
@@ -207,14 +205,53 @@ def test_click_a_gap_map_cell_lists_its_case_studies(server, watched, artifacts,
     page.screenshot(path=str(artifacts / "site-case-study-popp.png"), full_page=True)
 
 
+def test_the_commissioner_finds_age_uks_admissions_with_status_and_design(server, watched,
+                                                                          artifacts):
+    """'Which approaches reduced hospital admissions, and how strong is that evidence?': from
+    the home page, one click to the hospital-use answer page, where Age UK's admissions
+    figures carry their status (contradicted, qualified) and their design level."""
+    page = watched.page
+    page.goto(f"{server}/site/index.html")
+    page.get_by_role("link", name="Hospital use: what the evidence says").click()
+    page.wait_for_url("**/evidence/hospital-use.html")
+    assert page.locator("h1").inner_text() == "Hospital use: what the evidence says"
+    messages = page.locator("ul.key-messages li").all_inner_texts()
+    assert any(m.startswith("Contradicted by later evidence (our reading): 26% reduction in "
+                            "non-elective hospital admissions") for m in messages)
+    age_uk = "age-uk-personalised-integrated-care"
+    for outcome, figure, status in (
+            ("age-uk-non-elective-admissions", "26%", "✗ Contradicted by later evidence"),
+            ("age-uk-all-admissions", "31%", "≈ Qualified by later evidence")):
+        card = page.locator(f"article#{outcome}--{outcome}")
+        assert card.locator(".figure-value").inner_text() == figure
+        assert card.locator(".badge.status").inner_text() == status
+        assert card.locator(".badge.design").inner_text() == (
+            "■■□□□ Design level G4: Descriptive or reported figure")
+        assert card.get_by_role("link").first.get_attribute("href") == (
+            f"../case-studies/{age_uk}.html#{outcome}")
+    page.screenshot(path=str(artifacts / "site-evidence-hospital-use.png"), full_page=True)
+
+    # the same figures from the map: home -> map -> the cell (two clicks)
+    page.goto(f"{server}/site/index.html")
+    page.get_by_role("link", name="See the evidence gap map").click()
+    page.locator('a.cell[href="#cell-personalised-integrated-care--non-elective-admissions"]'
+                 ).click()
+    panel = page.locator("#cell-panel")
+    text = " ".join(panel.inner_text().split())
+    assert ("26% reduction in non-elective hospital admissions ▼ Decrease: + favours the "
+            "intervention ✗ Contradicted by later evidence ■■□□□ Design level G4: "
+            "Descriptive or reported figure") in text
+
+
 def test_gap_map_cell_works_without_javascript(browser, server):
     context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(f"{server}/site/gap-map.html")
-        page.locator('a.cell[href="#cell-blurring-distinctions--complaints"]').click()
-        assert page.url.endswith("#cell-blurring-distinctions--complaints")
-        section = page.locator("section#cell-blurring-distinctions--complaints")
+        page.locator('a.cell[href="#cell-experience-based-co-design--complaints"]').click()
+        assert page.url.endswith("#cell-experience-based-co-design--complaints")
+        section = page.locator("section#cell-experience-based-co-design--complaints")
+        assert section.is_visible()  # the browser opens the <details> around the target
         assert section.locator("ul.case-list li").all_inner_texts() == [
             "Case study 1: Oxleas EBCD"]
         assert page.locator("#cell-panel").is_hidden()
@@ -227,7 +264,7 @@ def test_site_opens_from_file_urls(browser, web_root):
     page = Watched(context.new_page())
     try:
         page.page.goto((web_root / "site" / "gap-map.html").as_uri())
-        page.page.locator('a.cell[href="#cell-blurring-distinctions--complaints"]').click()
+        page.page.locator('a.cell[href="#cell-experience-based-co-design--complaints"]').click()
         assert page.page.locator("#cell-panel").is_visible()
         page.page.locator("#cell-panel").get_by_role("link", name="Case study 1: Oxleas EBCD") \
             .click()

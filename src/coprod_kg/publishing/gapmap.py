@@ -1,10 +1,16 @@
-"""The evidence gap map: principles of co-production x outcome categories.
+"""The evidence map: outcome categories (grouped into domains) x the case studies'
+interventions (grouped into families), counting studies.
 
-A cell holds the outcomes reported by the case studies aligned with its principle, in its
-category (competency question 6; the counts equal those of `queries/evidence-gap-map.rq`).
-Each cell knows its outcomes, their directions, their case studies and, once outcomes are
-graded (issue 6), the best grade among them. Rendered as an SVG of our own, a PNG of that
-SVG (CairoSVG), or HTML through the site's templates.
+Rows and columns, and the groupings, come from `queries/site-outcome-domains.rq` and
+`queries/site-intervention-families.rq`; the entries of the cells from
+`queries/evidence-map.rq` (also `coprod-kg query evidence-map`). An entry is an outcome the
+review reports, or a piece of later evidence about one of them (in the cell of the claim it
+addresses). A cell counts distinct *studies* (a case study, or a later publication), never
+the same outcome twice; totals per row, column, domain and family count distinct studies
+too. Each entry carries its direction, whether that favours the intervention, the claim's
+status and the design level (evidence grade) - the groupings and readings are our
+curation (data/curation/). Rendered as an SVG of our own, a PNG of that SVG (CairoSVG), or
+HTML through the site's templates.
 """
 
 from __future__ import annotations
@@ -16,10 +22,7 @@ from xml.sax.saxutils import escape
 from coprod_kg.errors import CoprodError
 from coprod_kg.publishing.sitedata import merge_rows, select, slug_of
 
-QUANTIFIED = "https://w3id.org/coprod-kg/ontology#QuantifiedOutcome"
-QUALITATIVE = "https://w3id.org/coprod-kg/ontology#QualitativeOutcome"
-EXPECTED = "https://w3id.org/coprod-kg/ontology#ExpectedOutcome"
-KIND_NAMES = {QUANTIFIED: "quantified", QUALITATIVE: "qualitative", EXPECTED: "expected"}
+WEAK = "https://w3id.org/coprod-kg/id/alignment-strength/weak"
 
 # How each direction is drawn; labels and definitions come from the graph.
 DIRECTION_GLYPHS = {
@@ -29,17 +32,62 @@ DIRECTION_GLYPHS = {
     "unclear": "?",
     "not-applicable": "•",
 }
-LEVEL_FILLS = ("#f4f4f4", "#deebf7", "#9ecae1", "#4292c6", "#08519c")
+# Our reading of a direction (queries/evidence-map.rq): text and an icon that reads in
+# greyscale. The icon is decoration: the text is always beside it.
+FAVOURS = {
+    "favours": ("+", "favours the intervention"),
+    "does not favour": ("−", "does not favour the intervention"),
+    "no difference": ("=", "no difference"),
+    "unclear": ("?", "unclear"),
+    "not a change": ("•", "not a change (a level, share or count)"),
+    "planned": ("◌", "planned: an expected outcome, no result in the review"),
+    "not judged": ("·", "not judged"),
+}
+# The claim's status (queries/claim-status.rq, our reading of the later evidence).
+STATUSES = {
+    "contradicted": ("✗", "contradicted by later evidence"),
+    "qualified": ("≈", "qualified by later evidence"),
+    "supported": ("✓", "supported by later evidence"),
+    "result now reported": ("↻", "result now reported"),
+    "planned": ("◌", "planned, no result yet"),
+    "no later evidence": ("○", "no later evidence"),
+}
+STATUS_ORDER = tuple(STATUSES)
+LEVEL_FILLS = ("#f4f4f4", "#deebf7", "#9ecae1", "#6baed6", "#08519c")
+LEVEL_INKS = ("#595959", "#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff")
+
+
+def design_icon(level: int | None) -> str:
+    """Filled squares for the strength of a design level: 5 for level 1 (randomised trial)
+    down to 1 for level 5 (no result yet); empty when the entry is not graded."""
+    if level is None:
+        return ""
+    filled = max(0, min(5, 6 - level))
+    return "■" * filled + "□" * (5 - filled)
 
 
 @dataclass(frozen=True)
 class AxisItem:
-    """A principle (column) or an outcome category (row) of the map."""
+    """An outcome category (row) or an intervention (column) of the map."""
 
     iri: str
     label: str
-    short_label: str
     definition: str = ""
+    note: str = ""  # a column's case study, such as "Case study 4"
+
+    @property
+    def slug(self) -> str:
+        return slug_of(self.iri)
+
+
+@dataclass
+class Group:
+    """An outcome domain (rows) or an intervention family (columns)."""
+
+    iri: str
+    label: str
+    definition: str = ""
+    members: list[AxisItem] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -58,147 +106,202 @@ class Direction:
 
 
 @dataclass(frozen=True)
-class CellOutcome:
+class Entry:
+    """One row of queries/evidence-map.rq: an outcome of the review or a later finding."""
+
     iri: str
     label: str
-    kind: str  # quantified, qualitative or expected
-    direction: str | None
+    kind: str  # "review" or "later evidence"
+    study: str
+    study_label: str
     case_study: str
-    case_label: str
     case_number: int | None
-    claim_status: str | None = None  # from later evidence: our reading (claim-status.rq)
+    claim: str
+    direction: str | None
+    favours: str | None
+    status: str
+    design_level: int | None
+    design_label: str | None
+
+    @property
+    def is_later(self) -> bool:
+        return self.kind == "later evidence"
+
+    @property
+    def favours_icon(self) -> str:
+        return FAVOURS.get(self.favours or "", ("", ""))[0]
+
+    @property
+    def favours_text(self) -> str:
+        return FAVOURS.get(self.favours or "", ("", self.favours or ""))[1]
+
+    @property
+    def status_icon(self) -> str:
+        return STATUSES.get(self.status, ("", ""))[0]
+
+    @property
+    def status_text(self) -> str:
+        return STATUSES.get(self.status, ("", self.status))[1]
+
+    @property
+    def design_icon(self) -> str:
+        return design_icon(self.design_level)
 
 
 @dataclass
 class Cell:
-    principle: AxisItem
     category: AxisItem
-    outcomes: list[CellOutcome] = field(default_factory=list)
-    level: int = 0  # 0 (empty) .. 4 (as many outcomes as the fullest cell)
+    intervention: AxisItem
+    entries: list[Entry] = field(default_factory=list)
+    level: int = 0  # 0 (empty) .. 4 (as many studies as the fullest cell)
+
+    @property
+    def studies(self) -> list[str]:
+        return distinct_studies(self.entries)
 
     @property
     def count(self) -> int:
-        return len(self.outcomes)
+        return len(self.studies)
 
     @property
     def anchor(self) -> str:
-        return f"cell-{self.principle.slug}--{self.category.slug}"
+        return f"cell-{self.intervention.slug}--{self.category.slug}"
 
-    @property
-    def case_studies(self) -> list[tuple[str, str, int | None]]:
-        """(IRI, label, number) of the case studies behind the cell, by case number."""
-        seen: dict[str, tuple[str, str, int | None]] = {}
-        for outcome in self.outcomes:
-            seen.setdefault(
-                outcome.case_study, (outcome.case_study, outcome.case_label, outcome.case_number)
-            )
-        return sorted(seen.values(), key=lambda item: (item[2] is None, item[2] or 0, item[1]))
+    def status_counts(self) -> list[tuple[str, str, int]]:
+        """(status, icon, number of the cell's review outcomes with it) for the statuses
+        that later evidence gives or that mark a plan, in legend order."""
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            if not entry.is_later and entry.status != "no later evidence":
+                counts[entry.status] = counts.get(entry.status, 0) + 1
+        return [(status, STATUSES[status][0], counts[status])
+                for status in STATUS_ORDER if status in counts]
+
+    def strongest_level(self) -> int | None:
+        return min((e.design_level for e in self.entries if e.design_level is not None),
+                   default=None)
+
+
+def distinct_studies(entries: list[Entry]) -> list[str]:
+    seen: dict[str, None] = {}
+    for entry in entries:
+        seen.setdefault(entry.study)
+    return list(seen)
 
 
 @dataclass
 class GapMap:
-    principles: list[AxisItem]
-    categories: list[AxisItem]
+    domains: list[Group]
+    families: list[Group]
     directions: list[Direction]
     cells: dict[tuple[str, str], Cell]
     grades: dict[str, dict] = field(default_factory=dict)  # entity IRI -> its strongest grade
 
-    def grade_of(self, entity: str, case_study: str | None = None) -> dict | None:
-        """An outcome's own grade, else its case study's (a case study's grade applies to
-        each of its outcomes unless the outcome is graded itself); None when ungraded."""
-        return self.grades.get(entity) or (self.grades.get(case_study) if case_study else None)
+    @property
+    def categories(self) -> list[AxisItem]:
+        return [category for domain in self.domains for category in domain.members]
 
-    def best_grade(self, cell: Cell) -> dict | None:
-        """The strongest grade (lowest rank) among the cell's outcomes."""
-        graded = [g for o in cell.outcomes if (g := self.grade_of(o.iri, o.case_study))]
-        return min(graded, key=_rank, default=None)
+    @property
+    def interventions(self) -> list[AxisItem]:
+        return [item for family in self.families for item in family.members]
 
-    def cell(self, principle: AxisItem, category: AxisItem) -> Cell:
-        return self.cells[(principle.iri, category.iri)]
+    def cell(self, category: AxisItem, intervention: AxisItem) -> Cell:
+        return self.cells[(category.iri, intervention.iri)]
 
     def row(self, category: AxisItem) -> list[Cell]:
-        return [self.cell(principle, category) for principle in self.principles]
+        return [self.cell(category, intervention) for intervention in self.interventions]
 
-    def column(self, principle: AxisItem) -> list[Cell]:
-        return [self.cell(principle, category) for category in self.categories]
+    def column(self, intervention: AxisItem) -> list[Cell]:
+        return [self.cell(category, intervention) for category in self.categories]
 
-    def direction_counts(self, cell: Cell) -> list[tuple[Direction, int]]:
-        """(direction, number of the cell's outcomes going that way), in legend order."""
-        counts = []
-        for direction in self.directions:
-            n = sum(1 for outcome in cell.outcomes if outcome.direction == direction.iri)
-            if n:
-                counts.append((direction, n))
-        return counts
+    def domain_cells(self, domain: Group) -> list[Cell]:
+        return [cell for category in domain.members for cell in self.row(category)]
 
-    def status_summary(self, cell: Cell) -> str:
-        """Readable summary of the cell's outcomes that later evidence contradicts or
-        qualifies (our reading), such as '1 contradicted, 1 qualified'; '' when none."""
-        counts: dict[str, int] = {}
-        for outcome in cell.outcomes:
-            if outcome.claim_status in ("contradicted", "qualified"):
-                counts[outcome.claim_status] = counts.get(outcome.claim_status, 0) + 1
-        return ", ".join(f"{counts[s]} {s}" for s in ("contradicted", "qualified") if s in counts)
+    def family_cells(self, family: Group) -> list[Cell]:
+        return [cell for item in family.members for cell in self.column(item)]
 
-    def direction_summary(self, cell: Cell) -> str:
-        """Readable summary such as '2 decrease, 1 increase'."""
-        return ", ".join(
-            f"{n} {direction.label.lower()}" for direction, n in self.direction_counts(cell)
-        )
+    @staticmethod
+    def total(cells: list[Cell]) -> int:
+        """Distinct studies behind a set of cells (a row, column, domain or the whole map)."""
+        return len(distinct_studies([entry for cell in cells for entry in cell.entries]))
+
+    @property
+    def all_cells(self) -> list[Cell]:
+        return [cell for category in self.categories for cell in self.row(category)]
 
     @property
     def non_empty_cells(self) -> list[Cell]:
-        return [
-            self.cell(principle, category)
-            for principle in self.principles
-            for category in self.categories
-            if self.cell(principle, category).count
-        ]
+        return [cell for cell in self.all_cells if cell.count]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [entry for cell in self.all_cells for entry in cell.entries]
 
     @property
     def max_count(self) -> int:
         return max((cell.count for cell in self.cells.values()), default=0)
 
+    def grade_of(self, entity: str, case_study: str | None = None) -> dict | None:
+        """An outcome's own grade, else its case study's; None when ungraded."""
+        return self.grades.get(entity) or (self.grades.get(case_study) if case_study else None)
+
+    def direction_label(self, entry: Entry) -> str:
+        """'Decrease', 'Increase' ...; 'Planned' for an expected outcome (never a direction),
+        '' for later evidence (its finding says it in words)."""
+        if entry.favours == "planned":
+            return "Planned"
+        return next((d.label for d in self.directions if d.iri == entry.direction), "")
+
+    def direction_glyph(self, entry: Entry) -> str:
+        if entry.favours == "planned":
+            return FAVOURS["planned"][0]
+        return next((d.glyph for d in self.directions if d.iri == entry.direction), "")
+
 
 def build_gap_map(store) -> GapMap:
-    """The gap map of the graph in `store`, from the stored site queries."""
-    principles = [
-        AxisItem(row["principle"], row["label"], row["shortLabel"] or row["label"],
-                 row["definition"] or "")
-        for row in merge_rows(select(store, "site-principles"), "principle")
-    ]
-    categories = [
-        AxisItem(row["category"], row["label"], row["label"], row["definition"] or "")
-        for row in merge_rows(select(store, "site-outcome-categories"), "category")
-    ]
+    """The evidence map of the graph in `store`, from the stored queries."""
+    domains = _groups(select(store, "site-outcome-domains"), "domain", "category")
+    families = _groups(select(store, "site-intervention-families"), "family", "intervention")
     directions = _ordered_directions(
         [Direction(row["direction"], row["label"], row["definition"] or "")
          for row in merge_rows(select(store, "site-directions"), "direction")]
     )
-    cells = {(p.iri, c.iri): Cell(p, c) for p in principles for c in categories}
-    seen: set[tuple[str, str, str]] = set()
-    for row in select(store, "site-gap-map-outcomes"):
-        key = (row["principle"], row["category"], row["outcome"])
-        cell = cells.get(key[:2])
-        if cell is None or key in seen:
-            continue
-        seen.add(key)
-        cell.outcomes.append(
-            CellOutcome(
-                iri=row["outcome"],
-                label=row["outcomeLabel"] or slug_of(row["outcome"]),
-                kind=KIND_NAMES.get(row["kind"], "outcome"),
-                direction=row["direction"],
-                case_study=row["caseStudy"],
-                case_label=row["caseLabel"] or slug_of(row["caseStudy"]),
-                case_number=row["caseNumber"],
-                claim_status=row.get("claimStatus"),
-            )
-        )
-    gap_map = GapMap(principles, categories, directions, cells,
+    cells = {(c.iri, i.iri): Cell(c, i)
+             for domain in domains for c in domain.members
+             for family in families for i in family.members}
+    for row in select(store, "evidence-map"):
+        cell = cells.get((row["category"], row["intervention"]))
+        if cell is not None:
+            cell.entries.append(entry_of(row))
+    gap_map = GapMap(domains, families, directions, cells,
                      strongest_grades(select(store, "site-evidence-grades")))
-    _assign_levels(gap_map)
+    top = gap_map.max_count
+    for cell in cells.values():
+        cell.level = level_of(cell.count, top)
     return gap_map
+
+
+def entry_of(row: dict) -> Entry:
+    return Entry(
+        iri=row["entry"], label=row["entryLabel"] or slug_of(row["entry"]),
+        kind=row["entryKind"], study=row["study"], study_label=row["studyLabel"] or "",
+        case_study=row["caseStudy"], case_number=row["caseNumber"], claim=row["claim"],
+        direction=row["direction"], favours=row["favours"], status=row["status"],
+        design_level=row["designLevel"], design_label=row["designLabel"],
+    )
+
+
+def _groups(rows: list[dict], group: str, member: str) -> list[Group]:
+    """Groups (domains or families) with their members, in the query's order."""
+    groups: dict[str, Group] = {}
+    for row in rows:
+        item = groups.setdefault(row[group], Group(
+            row[group], row[f"{group}Label"], row.get(f"{group}Definition") or ""))
+        if all(m.iri != row[member] for m in item.members):
+            note = f"Case study {row['caseNumber']}" if row.get("caseNumber") else ""
+            item.members.append(AxisItem(row[member], row[f"{member}Label"],
+                                         row.get(f"{member}Definition") or "", note))
+    return list(groups.values())
 
 
 def _rank(grade: dict) -> int:
@@ -223,14 +326,6 @@ def _ordered_directions(directions: list[Direction]) -> list[Direction]:
     )
 
 
-def _assign_levels(gap_map: GapMap) -> None:
-    """Shade levels: 0 for an empty cell, then 1-4 (the count itself while the fullest cell
-    holds at most 4 outcomes, otherwise in proportion to the fullest cell)."""
-    top = gap_map.max_count
-    for cell in gap_map.cells.values():
-        cell.level = level_of(cell.count, top)
-
-
 def level_of(count: int, top: int) -> int:
     if count == 0:
         return 0
@@ -240,7 +335,7 @@ def level_of(count: int, top: int) -> int:
 
 
 def level_labels(top: int) -> list[str]:
-    """What each shade stands for, such as ['0', '1', '2', '3', '4'] or ['0', '1-3', ...]."""
+    """What each shade stands for, such as ['0', '1', '2', '', ''] or ['0', '1-3', ...]."""
     labels = []
     for level in range(len(LEVEL_FILLS)):
         counts = [n for n in range(top + 1) if level_of(n, top) == level]
@@ -254,14 +349,50 @@ def level_labels(top: int) -> list[str]:
 
 
 # --------------------------------------------------------------------------
+# The second view: principles x outcome domains (our curation)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class PrincipleRow:
+    principle: dict
+    cells: list[list[tuple[str, str]]]  # per domain: (case study IRI, its label), distinct
+    total: int
+
+
+def principle_view(gap_map: GapMap, principles: list[dict],
+                   alignments: list[dict]) -> list[PrincipleRow]:
+    """Distinct case studies per principle and outcome domain: a case study counts once in a
+    domain when a strong or moderate curated alignment links it to the principle and the
+    review reports one of its outcomes in the domain (weak alignments are not evidence)."""
+    aligned: dict[str, set[str]] = {}
+    for row in alignments:
+        if str(row.get("strength") or "") != WEAK:
+            aligned.setdefault(row["principle"], set()).add(row["caseStudy"])
+    rows = []
+    for principle in principles:
+        studies = aligned.get(principle["principle"], set())
+        cells, everything = [], set()
+        for domain in gap_map.domains:
+            found = {e.case_study: e.study_label for cell in gap_map.domain_cells(domain)
+                     for e in cell.entries if not e.is_later and e.case_study in studies}
+            numbers = {e.case_study: e.case_number or 0 for e in gap_map.entries}
+            cells.append(sorted(found.items(), key=lambda item: numbers[item[0]]))
+            everything |= set(found)
+        rows.append(PrincipleRow(principle, cells, len(everything)))
+    return rows
+
+
+# --------------------------------------------------------------------------
 # SVG, drawn by our own code
 # --------------------------------------------------------------------------
 
 MARGIN = 20
-LABEL_WIDTH = 250
-COLUMN_WIDTH = 128
-ROW_HEIGHT = 36
-HEADER_HEIGHT = 78
+LABEL_WIDTH = 270
+COLUMN_WIDTH = 112
+ROW_HEIGHT = 34
+DOMAIN_HEIGHT = 26
+HEADER_HEIGHT = 118
 TITLE_HEIGHT = 80
 LEGEND_HEIGHT = 70
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
@@ -284,15 +415,18 @@ def wrap_words(text: str, width: int) -> list[str]:
 
 
 def gap_map_svg(gap_map: GapMap, *, title: str, source_note: str = "") -> str:
-    """The gap map as a standalone SVG document (categories as rows, principles as columns)."""
-    width = MARGIN * 2 + LABEL_WIDTH + COLUMN_WIDTH * len(gap_map.principles)
+    """The evidence map as a standalone SVG document (outcome categories grouped by domain
+    as rows, interventions grouped by family as columns, studies counted in each cell)."""
+    columns = gap_map.interventions
+    width = MARGIN * 2 + LABEL_WIDTH + COLUMN_WIDTH * (len(columns) + 1)
     grid_top = MARGIN + TITLE_HEIGHT + HEADER_HEIGHT
-    height = grid_top + ROW_HEIGHT * len(gap_map.categories) + LEGEND_HEIGHT + MARGIN
-    total = sum(cell.count for cell in gap_map.cells.values())
+    body = len(gap_map.categories) * ROW_HEIGHT + len(gap_map.domains) * DOMAIN_HEIGHT
+    height = grid_top + body + ROW_HEIGHT + LEGEND_HEIGHT + MARGIN
     description = (
-        f"{len(gap_map.categories)} outcome categories (rows) by {len(gap_map.principles)} "
-        f"principles (columns); {len(gap_map.non_empty_cells)} cells hold evidence, "
-        f"{total} outcome-principle links in all."
+        f"{len(gap_map.categories)} outcome categories in {len(gap_map.domains)} domains (rows) "
+        f"by {len(columns)} interventions in {len(gap_map.families)} families (columns); "
+        f"{len(gap_map.non_empty_cells)} cells hold evidence from "
+        f"{gap_map.total(gap_map.all_cells)} studies in all."
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -308,138 +442,154 @@ def gap_map_svg(gap_map: GapMap, *, title: str, source_note: str = "") -> str:
         parts.append(f'<text x="{MARGIN}" y="{MARGIN + 44 + 16 * number}" font-size="12" '
                      f'fill="#333333">{escape(line)}</text>')
     parts += _svg_header(gap_map)
-    for index, category in enumerate(gap_map.categories):
-        parts += _svg_row(gap_map, category, grid_top + index * ROW_HEIGHT)
-    parts += _svg_legend(gap_map, grid_top + ROW_HEIGHT * len(gap_map.categories) + 22,
-                         source_note)
+    top = grid_top
+    for domain in gap_map.domains:
+        parts.append(
+            f'<text class="domain" x="{MARGIN}" y="{top + DOMAIN_HEIGHT - 8}" font-size="13" '
+            f'font-weight="bold" fill="#0b2e4f">{escape(domain.label)} '
+            f'({gap_map.total(gap_map.domain_cells(domain))} studies)</text>')
+        top += DOMAIN_HEIGHT
+        for category in domain.members:
+            parts += _svg_row(gap_map, category, top)
+            top += ROW_HEIGHT
+    parts += _svg_totals(gap_map, top)
+    parts += _svg_legend(gap_map, top + ROW_HEIGHT + 22, source_note)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
 
 def _legend_lines(gap_map: GapMap) -> list[str]:
-    glyphs = "  ".join(f"{d.glyph} {d.label.lower()}" for d in gap_map.directions)
-    lines = [f"Number of reported outcomes per cell; directions: {glyphs}"]
-    if gap_map.grades:
-        lines.append("G and border: the strongest evidence grade among the cell's outcomes "
-                     "(G1 strongest; dashed: descriptive or reported; dotted: no result yet)")
-    if any(status_marker(gap_map, cell) for cell in gap_map.cells.values()):
-        lines.append("✗ contradicted, ≈ qualified (top left): how many of the cell's outcomes "
-                     "later evidence contradicts or qualifies (our reading)")
-    return lines
+    statuses = "  ".join(f"{icon} {status}" for status, (icon, _) in STATUSES.items()
+                         if status != "no later evidence")
+    return [
+        "Number of distinct studies per cell (case studies and later publications); "
+        "empty cells are gaps.",
+        f"Claim status (our reading of later evidence): {statuses}",
+        "G: the strongest design level among the cell's entries (G1 randomised trial, "
+        "G5 no result yet)",
+    ]
 
 
 def _svg_header(gap_map: GapMap) -> list[str]:
     parts = []
     top = MARGIN + TITLE_HEIGHT
-    for index, principle in enumerate(gap_map.principles):
-        centre = MARGIN + LABEL_WIDTH + COLUMN_WIDTH * index + COLUMN_WIDTH / 2
-        lines = wrap_words(principle.short_label, 17)[:4]
-        first = top + HEADER_HEIGHT - 10 - 14 * (len(lines) - 1)
+    left = MARGIN + LABEL_WIDTH
+    for family in gap_map.families:
+        span = COLUMN_WIDTH * len(family.members)
+        lines = wrap_words(family.label, max(14, span // 8))[:2]
         for number, line in enumerate(lines):
             parts.append(
-                f'<text class="principle" x="{centre:.1f}" y="{first + 14 * number:.1f}" '
-                f'font-size="12" font-weight="bold" text-anchor="middle" fill="#1a1a1a">'
-                f'{escape(line)}</text>'
-            )
+                f'<text class="family" x="{left + span / 2:.1f}" y="{top + 12 + 13 * number}" '
+                f'font-size="11" font-weight="bold" text-anchor="middle" fill="#0b2e4f">'
+                f'{escape(line)}</text>')
+        parts.append(f'<line x1="{left + 4}" x2="{left + span - 4}" y1="{top + 34}" '
+                     f'y2="{top + 34}" stroke="#0b2e4f" stroke-width="1"/>')
+        left += span
+    for index, item in enumerate(gap_map.interventions):
+        centre = MARGIN + LABEL_WIDTH + COLUMN_WIDTH * index + COLUMN_WIDTH / 2
+        lines = [*wrap_words(item.label, 16)[:4], item.note]
+        first = top + HEADER_HEIGHT - 10 - 13 * (len(lines) - 1)
+        for number, line in enumerate(lines):
+            parts.append(
+                f'<text class="intervention" x="{centre:.1f}" y="{first + 13 * number:.1f}" '
+                f'font-size="11" text-anchor="middle" fill="#1a1a1a">{escape(line)}</text>')
+    total_x = MARGIN + LABEL_WIDTH + COLUMN_WIDTH * len(gap_map.interventions) + COLUMN_WIDTH / 2
+    parts.append(f'<text x="{total_x:.1f}" y="{top + HEADER_HEIGHT - 10}" font-size="11" '
+                 f'font-weight="bold" text-anchor="middle" fill="#1a1a1a">Studies</text>')
     return parts
 
 
 def _svg_row(gap_map: GapMap, category: AxisItem, top: float) -> list[str]:
     parts = [
-        f'<text class="category" x="{MARGIN}" y="{top + ROW_HEIGHT / 2 + 4:.1f}" font-size="12.5" '
-        f'fill="#1a1a1a">{escape(category.label)}</text>'
+        f'<text class="category" x="{MARGIN + 10}" y="{top + ROW_HEIGHT / 2 + 4:.1f}" '
+        f'font-size="12" fill="#1a1a1a">{escape(category.label)}</text>'
     ]
     for index, cell in enumerate(gap_map.row(category)):
         left = MARGIN + LABEL_WIDTH + COLUMN_WIDTH * index
-        fill = LEVEL_FILLS[cell.level]
-        ink = "#ffffff" if cell.level >= 3 else "#1a1a1a"
-        grade = gap_map.best_grade(cell) if cell.count else None
-        parts.append(f'<g class="cell"><title>{escape(cell_title(gap_map, cell))}</title>')
+        ink = LEVEL_INKS[cell.level]
+        parts.append(f'<g class="cell"><title>{escape(cell_title(cell))}</title>')
         parts.append(
             f'<rect x="{left + 2}" y="{top + 2}" width="{COLUMN_WIDTH - 4}" '
-            f'height="{ROW_HEIGHT - 4}" rx="3" fill="{fill}" {_grade_stroke(grade)}/>'
-        )
-        centre = left + COLUMN_WIDTH / 2
-        glyphs = " ".join(f"{d.glyph}{n}" for d, n in gap_map.direction_counts(cell))
-        count_y = top + (15 if glyphs else ROW_HEIGHT / 2 + 5)
+            f'height="{ROW_HEIGHT - 4}" rx="3" fill="{LEVEL_FILLS[cell.level]}" '
+            f'stroke="#c8c8c8" stroke-width="0.5"/>')
         parts.append(
-            f'<text class="count" x="{centre:.1f}" y="{count_y:.1f}" font-size="14" '
-            f'font-weight="bold" text-anchor="middle" fill="{ink}">{cell.count}</text>'
-        )
-        if grade and grade.get("rank") is not None:
+            f'<text class="count" x="{left + 12}" y="{top + ROW_HEIGHT / 2 + 5:.1f}" '
+            f'font-size="14" font-weight="bold" fill="{ink}">{cell.count}</text>')
+        marks = cell_marks(cell)
+        if marks:
             parts.append(
-                f'<text x="{left + COLUMN_WIDTH - 7}" y="{top + 13}" font-size="9" '
-                f'text-anchor="end" fill="{ink}">G{grade["rank"]}</text>'
-            )
-        if glyphs:
-            parts.append(
-                f'<text x="{centre:.1f}" y="{top + 29:.1f}" font-size="10.5" '
-                f'text-anchor="middle" fill="{ink}">{escape(glyphs)}</text>'
-            )
-        if marker := status_marker(gap_map, cell):
-            parts.append(
-                f'<text class="status" x="{left + 7}" y="{top + 13}" font-size="10" '
-                f'font-weight="bold" fill="{ink}">{escape(marker)}</text>'
-            )
+                f'<text class="marks" x="{left + COLUMN_WIDTH - 8}" '
+                f'y="{top + ROW_HEIGHT / 2 + 4:.1f}" font-size="11" text-anchor="end" '
+                f'fill="{ink}">{escape(marks)}</text>')
         parts.append("</g>")
+    parts.append(_svg_total(gap_map.total(gap_map.row(category)), len(gap_map.interventions), top))
     return parts
 
 
-STATUS_MARKS = {"contradicted": "✗", "qualified": "≈"}  # "?" is the unclear direction
+def _svg_total(count: int, columns: int, top: float) -> str:
+    """A row's total, in the column after the interventions."""
+    x = MARGIN + LABEL_WIDTH + COLUMN_WIDTH * columns + COLUMN_WIDTH / 2
+    return (f'<text class="total" x="{x:.1f}" y="{top + ROW_HEIGHT / 2 + 5:.1f}" font-size="13" '
+            f'font-weight="bold" text-anchor="middle" fill="#1a1a1a">{count}</text>')
 
 
-def status_marker(gap_map: GapMap, cell: Cell) -> str:
-    """The visible mark of a cell whose outcomes later evidence contradicts (✗) or qualifies
-    (≈), with how many (our reading), such as '✗1 ≈1'; '' when none."""
-    summary = gap_map.status_summary(cell)
-    return " ".join(f"{STATUS_MARKS[part.split()[1]]}{part.split()[0]}"
-                    for part in summary.split(", ") if part)
+def _svg_totals(gap_map: GapMap, top: float) -> list[str]:
+    parts = [f'<text x="{MARGIN}" y="{top + ROW_HEIGHT / 2 + 5:.1f}" font-size="12" '
+             f'font-weight="bold" fill="#1a1a1a">Studies per intervention</text>']
+    for index, item in enumerate(gap_map.interventions):
+        centre = MARGIN + LABEL_WIDTH + COLUMN_WIDTH * index + COLUMN_WIDTH / 2
+        parts.append(
+            f'<text class="total" x="{centre:.1f}" y="{top + ROW_HEIGHT / 2 + 5:.1f}" '
+            f'font-size="13" font-weight="bold" text-anchor="middle" fill="#1a1a1a">'
+            f'{gap_map.total(gap_map.column(item))}</text>')
+    parts.append(_svg_total(gap_map.total(gap_map.all_cells), len(gap_map.interventions), top))
+    return parts
 
 
-def cell_title(gap_map: GapMap, cell: Cell) -> str:
-    """The cell's tooltip: principle, category, outcomes and, when later evidence bears on
-    them, how many it contradicts or qualifies (our reading)."""
-    text = f"{cell.principle.label} × {cell.category.label}: {cell.count} outcome" + (
-        "" if cell.count == 1 else "s")
-    if directions := gap_map.direction_summary(cell):
-        text += f" ({directions})"
-    if status := gap_map.status_summary(cell):
-        text += f"; later evidence (our reading): {status}"
+def cell_marks(cell: Cell) -> str:
+    """The cell's visible marks: statuses with counts and the strongest design level, such as
+    '✗1 ≈1 G4'; '' for an empty cell."""
+    if not cell.count:
+        return ""
+    marks = [f"{icon}{n}" for _, icon, n in cell.status_counts()]
+    level = cell.strongest_level()
+    if level is not None:
+        marks.append(f"G{level}")
+    return " ".join(marks)
+
+
+def cell_title(cell: Cell) -> str:
+    """The cell's tooltip and accessible description, in words."""
+    count = cell.count
+    text = (f"{cell.intervention.label} × {cell.category.label}: {count} "
+            f"{'study' if count == 1 else 'studies'}")
+    statuses = ", ".join(f"{n} {status}" for status, _, n in cell.status_counts())
+    if statuses:
+        text += f"; {statuses}"
+    level = cell.strongest_level()
+    if level is not None:
+        text += f"; strongest design level G{level}"
     return text
-
-
-def _grade_stroke(grade: dict | None) -> str:
-    """Border of a cell by its strongest evidence grade (as in the site's stylesheet)."""
-    rank = grade.get("rank") if grade else None
-    if rank is None:
-        return 'stroke="#c8c8c8" stroke-width="0.5"'
-    if rank <= 3:
-        return f'stroke="#1a1a1a" stroke-width="{3 if rank <= 2 else 2}"'
-    return f'stroke="#1a1a1a" stroke-width="2" stroke-dasharray="{"6 3" if rank == 4 else "2 2"}"'
 
 
 def _svg_legend(gap_map: GapMap, top: float, source_note: str) -> list[str]:
     parts = [
-        f'<text x="{MARGIN}" y="{top}" font-size="12" fill="#333333">Outcomes per cell:</text>'
+        f'<text x="{MARGIN}" y="{top}" font-size="12" fill="#333333">Studies per cell:</text>'
     ]
     for level, label in enumerate(level_labels(gap_map.max_count)):
         if not label:
             continue
         left = MARGIN + 120 + level * 44
-        ink = "#ffffff" if level >= 3 else "#1a1a1a"
         parts.append(
             f'<rect x="{left}" y="{top - 13}" width="40" height="18" rx="2" '
-            f'fill="{LEVEL_FILLS[level]}" stroke="#c8c8c8" stroke-width="0.5"/>'
-        )
+            f'fill="{LEVEL_FILLS[level]}" stroke="#c8c8c8" stroke-width="0.5"/>')
         parts.append(
             f'<text x="{left + 20}" y="{top}" font-size="11" text-anchor="middle" '
-            f'fill="{ink}">{escape(label)}</text>'
-        )
+            f'fill="{LEVEL_INKS[level]}">{escape(label)}</text>')
     if source_note:
         parts.append(
             f'<text x="{MARGIN}" y="{top + 26}" font-size="11" fill="#555555">'
-            f'{escape(source_note)}</text>'
-        )
+            f'{escape(source_note)}</text>')
     return parts
 
 
@@ -453,3 +603,60 @@ def svg_to_png(svg_text: str, *, scale: float = 2.0) -> bytes:
             f"libcairo2): {str(error).splitlines()[0]}"
         ) from None
     return cairosvg.svg2png(bytestring=svg_text.encode("utf-8"), scale=scale)
+
+
+# --------------------------------------------------------------------------
+# Answer pages: what the evidence says in one outcome domain
+# --------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def domain_messages(gap_map: GapMap, domain: Group) -> list[str]:
+    """Key messages on one outcome domain, each generated from the map's entries: how many
+    studies, the directions of the review's outcomes, the strongest design, and what later
+    evidence contradicts or qualifies (our reading)."""
+    entries = [e for cell in gap_map.domain_cells(domain) for e in cell.entries]
+    if not entries:
+        return [f"No study in the graph reports an outcome on {domain.label.lower()}: "
+                "a gap in the evidence."]
+    review = [e for e in entries if not e.is_later]
+    later = [e for e in entries if e.is_later]
+    cases = distinct_studies(review)
+    publications = distinct_studies(later)
+    messages = [
+        f"{_plural(len(cases) + len(publications), 'study', 'studies')}: "
+        f"{_plural(len(cases), 'case study', 'case studies')} of the review"
+        + (f" and {_plural(len(publications), 'later publication')}" if publications else "")
+        + f", with {_plural(len(review), 'outcome')} reported by the review."
+    ]
+    readings: dict[str, int] = {}
+    for entry in review:
+        readings[entry.favours or "not judged"] = readings.get(entry.favours or "not judged",
+                                                                0) + 1
+    messages.append("Direction of the review's outcomes (our reading): " + ", ".join(
+        f"{n} {FAVOURS[reading][1]}" for reading, n in
+        sorted(readings.items(), key=lambda item: list(FAVOURS).index(item[0]))) + ".")
+    messages.append(_strongest_design(entries))
+    for status in ("contradicted", "qualified"):
+        hit = [e for e in review if e.status == status]
+        if hit:
+            messages.append(
+                f"{status.capitalize()} by later evidence (our reading): " + "; ".join(
+                    f"{e.label} ({e.study_label}), by "
+                    + ", ".join(sorted({x.study_label for x in later if x.claim == e.iri}))
+                    for e in hit) + ".")
+    return messages
+
+
+def _strongest_design(entries: list[Entry]) -> str:
+    graded = [e for e in entries if e.design_level is not None]
+    if not graded:
+        return "No entry has a design level yet."
+    best = min(e.design_level for e in graded)
+    top = [e for e in graded if e.design_level == best]
+    studies = "; ".join(sorted({e.study_label for e in top}))
+    label = (top[0].design_label or "").lower()
+    return f"Strongest design: G{best}, {label} ({studies})."

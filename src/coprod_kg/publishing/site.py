@@ -24,10 +24,15 @@ from coprod_kg.graph import sources
 from coprod_kg.namespaces import compact_iri
 from coprod_kg.publishing.gapmap import (
     LEVEL_FILLS,
+    STATUSES,
     GapMap,
+    PrincipleRow,
     build_gap_map,
+    design_icon,
+    domain_messages,
     gap_map_svg,
     level_labels,
+    principle_view,
 )
 from coprod_kg.publishing.resources import Resource, rows_of, write_resources
 from coprod_kg.publishing.sitedata import (
@@ -62,6 +67,11 @@ class SiteContent:
     grade_scale: list[dict]
     grades: dict[str, dict]
     stored_queries: list[dict] = field(default_factory=list)
+    principle_rows: list[PrincipleRow] = field(default_factory=list)
+    alignments_by_principle: dict[str, dict[str, str]] = field(default_factory=dict)
+    claim_labels: dict[str, str] = field(default_factory=dict)
+    outcome_details: dict[str, dict] = field(default_factory=dict)  # outcome IRI -> row
+    later_details: dict[str, dict] = field(default_factory=dict)  # later evidence IRI -> item
 
 
 @dataclass
@@ -83,7 +93,8 @@ def collect(store) -> SiteContent:
     gap_map = build_gap_map(store)
     grades = gap_map.grades
     case_studies = _case_studies(store, grades)
-    _attach_alignments(store, case_studies, principles)
+    alignments = select(store, "site-alignments")
+    _attach_alignments(alignments, case_studies, principles)
     return SiteContent(
         definition=select_one(store, "site-definition"),
         counts=select_one(store, "site-counts"),
@@ -97,7 +108,26 @@ def collect(store) -> SiteContent:
         grade_scale=merge_rows(select(store, "site-evidence-grade-scale"), "grade"),
         grades=grades,
         stored_queries=_stored_queries(),
+        principle_rows=principle_view(gap_map, principles, alignments),
+        alignments_by_principle=_alignments_by_principle(alignments),
+        claim_labels={o["outcome"]: o["label"] or slug_of(o["outcome"])
+                      for study in case_studies for o in study["outcomes"]},
+        outcome_details={o["outcome"]: o for study in case_studies for o in study["outcomes"]},
+        later_details={item["evidence"]: item for study in case_studies
+                       for item in study["later_evidence"]},
     )
+
+
+def _alignments_by_principle(rows: list[dict]) -> dict[str, dict[str, str]]:
+    """principle slug -> {case-study slug: strength label}, for the map's principle filter
+    (strong and moderate alignments only: weak ones are not evidence)."""
+    result: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if str(row.get("strength") or "") != WEAK:
+            strength = (row.get("strengthLabel") or "").lower()
+            result.setdefault(slug_of(row["principle"]), {})[slug_of(row["caseStudy"])] = (
+                f"{row['caseLabel']} ({strength})" if strength else row["caseLabel"])
+    return result
 
 
 def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
@@ -190,8 +220,8 @@ def _split_weak(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return [row for row in rows if str(row.get("strength") or "") != WEAK], weak
 
 
-def _attach_alignments(store, case_studies: list[dict], principles: list[dict]) -> None:
-    rows = select(store, "site-alignments")
+def _attach_alignments(rows: list[dict], case_studies: list[dict],
+                       principles: list[dict]) -> None:
     by_study = _by(rows, "caseStudy")
     by_principle = _by(rows, "principle")
     slugs = {study["caseStudy"]: study["slug"] for study in case_studies}
@@ -286,6 +316,8 @@ def environment():
     env.filters["curie"] = compact_iri
     env.globals["version"] = __version__
     env.globals["level_fills"] = LEVEL_FILLS
+    env.globals["statuses"] = STATUSES
+    env.globals["design_icon"] = design_icon
     return env
 
 
@@ -301,13 +333,19 @@ def render_gap_map_page(content: SiteContent, *, standalone: bool) -> str:
 
 
 def _common(content: SiteContent, root: str) -> dict:
+    import json
+
     return {"site": content, "root": root, "map": content.gap_map,
-            "title_of_map": map_title(),
-            "best_grade": content.gap_map.best_grade, "grade_of": content.gap_map.grade_of}
+            "title_of_map": map_title(), "grade_of": content.gap_map.grade_of,
+            "principle_rows": content.principle_rows, "claim_labels": content.claim_labels,
+            "outcome_details": content.outcome_details, "later_details": content.later_details,
+            "review_entries": {e.iri: e for e in content.gap_map.entries if not e.is_later},
+            "alignments_json": json.dumps(content.alignments_by_principle, sort_keys=True
+                                          ).replace("</", "<\\/")}
 
 
 def map_title() -> str:
-    return "Evidence gap map: principles of co-production by outcome category"
+    return "Evidence gap map: studies by outcome and intervention"
 
 
 def source_note(content: SiteContent) -> str:
@@ -333,6 +371,9 @@ def render_pages(content: SiteContent) -> dict[str, str]:
     page("index.html", "index.html")
     page("gap-map.html", "gap-map.html", standalone=False, inline_css="")
     page("gap-map-table.html", "gap-map-table.html")
+    for domain in content.gap_map.domains:
+        page(f"evidence/{domain.slug}.html", "evidence-domain.html", domain=domain,
+             messages=domain_messages(content.gap_map, domain))
     page("case-studies/index.html", "case-studies.html")
     for study in content.case_studies:
         page(f"case-studies/{study['slug']}.html", "case-study.html", study=study)

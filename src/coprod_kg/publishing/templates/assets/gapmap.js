@@ -1,6 +1,7 @@
 // Progressive enhancement of the evidence gap map: a click on a cell shows what stands
-// behind it in a panel beside the map. Without JavaScript each cell is a link to the
-// section that lists the same outcomes and case studies further down the page.
+// behind it in a panel beside the map, and a principle filter recounts the cells. Without
+// JavaScript each cell is a link to its section in the "What stands behind each cell"
+// details further down the page (the browser opens the details for the target).
 (function () {
   "use strict";
   var panel = document.getElementById("cell-panel");
@@ -43,8 +44,44 @@
     if (selected) { selected.classList.remove("selected"); selected.focus(); selected = null; }
   });
 
+  // links from the list view (below 600 px) open the fallback details at the cell
+  function openTarget() {
+    var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+    var details = target ? target.closest("details") : null;
+    if (details) { details.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+
   if (window.location.hash.indexOf("#cell-") === 0) {
     var anchor = window.location.hash.slice(1);
-    show(anchor, document.querySelector('a.cell[href="#' + anchor + '"]'));
+    if (window.matchMedia("(max-width: 600px)").matches) { openTarget(); }
+    else { show(anchor, document.querySelector('a.cell[href="#' + anchor + '"]')); }
   }
+
+  // The principle filter: only the entries whose case study is aligned with the principle
+  // (strong or moderate; our curation) count; a cell counts their distinct studies.
+  var filter = document.getElementById("principle-filter");
+  var data = document.getElementById("principle-alignments");
+  if (!filter || !data) { return; }
+  var aligned = JSON.parse(data.textContent);
+  var status = document.getElementById("filter-status");
+  filter.closest(".map-filter").hidden = false;
+  filter.addEventListener("change", function () {
+    var cases = filter.value ? aligned[filter.value] || {} : null;
+    document.querySelectorAll("a.cell").forEach(function (link) {
+      var studies = {};
+      link.getAttribute("data-entries").trim().split(/\s+/).forEach(function (pair) {
+        var parts = pair.split(":");
+        if (!cases || cases[parts[1]]) { studies[parts[0]] = true; }
+      });
+      var n = Object.keys(studies).length;
+      link.querySelector(".count").textContent = String(n);
+      link.querySelector(".unit").textContent = n === 1 ? " study" : " studies";
+      link.classList.toggle("filtered-out", n === 0);
+    });
+    if (!cases) { status.textContent = ""; return; }
+    var names = Object.keys(cases).sort().map(function (slug) { return cases[slug]; });
+    status.textContent = "Counting only the case studies aligned with this principle: " +
+      (names.length ? names.join(", ") : "none") + ".";
+  });
 })();
