@@ -47,9 +47,23 @@ def data_copy(tmp_path) -> Path:
 # ------------------------------------------------------------------ I1: site -o
 
 
-def test_site_keeps_files_it_did_not_write(tmp_path):
-    site = tmp_path / "site"
-    assert run_cli("site", "-o", str(site)).code == 0
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> Path:
+    """A site written by `site -o` once for the module; tests rebuild over a copy of it."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    out = run_cli("site", "-o", str(site))
+    assert out.code == 0, out.stderr
+    return site
+
+
+@pytest.fixture()
+def site(built_site, tmp_path) -> Path:
+    copy = tmp_path / "site"
+    shutil.copytree(built_site, copy)
+    return copy
+
+
+def test_site_keeps_files_it_did_not_write(site, tmp_path):
     (site / ".git").mkdir()
     (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
     (site / "CNAME").write_text("kg.example.org\n")
@@ -63,9 +77,7 @@ def test_site_keeps_files_it_did_not_write(tmp_path):
     assert not list(tmp_path.glob(".site*"))  # no staging folder left beside it
 
 
-def test_site_removes_its_own_stale_pages(tmp_path):
-    site = tmp_path / "site"
-    assert run_cli("site", "-o", str(site)).code == 0
+def test_site_removes_its_own_stale_pages(site):
     stale = site / "case-studies" / "old-page.html"
     manifest = site / ".coprod-kg-site.json"
     assert manifest.is_file()

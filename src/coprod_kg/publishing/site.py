@@ -395,19 +395,20 @@ def build_site(store, folder: Path) -> SiteReport:
 
     folder = Path(folder)
     previous = _check_target(folder, written_before)
-    content = collect(store)
-    pages = render_pages(content)
     parent = folder.resolve().parent
-    try:
+    try:  # before any work: a folder that cannot be written is said at once
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
     except OSError as error:
         raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
     try:
-        _write_site(staging, content, pages, store)
-        install(staging, folder.resolve(), previous)
-    except OSError as error:
-        raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
+        content = collect(store)
+        pages = render_pages(content)
+        try:
+            _write_site(staging, content, pages, store)
+            install(staging, folder.resolve(), previous)
+        except OSError as error:
+            raise InputError(f"-o {folder}: cannot write: {error.strerror}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return SiteReport(folder, sorted(pages))
