@@ -128,7 +128,8 @@ def test_every_page_is_written(site, bundled_graph):
                  "ontology/living-evidence.ttl", "context.jsonld", ".htaccess"):
         assert (site / name).is_file(), name
     for name in ("assets/site.css", "assets/gapmap.js", "gap-map.svg", MARKER,
-                 "downloads/coprod-kg.ttl", "downloads/coprod-kg.jsonld"):
+                 "downloads/coprod-kg.ttl", "downloads/coprod-kg.jsonld", "downloads/outcomes.csv",
+                 "downloads/outcomes.xlsx"):
         assert (site / name).is_file(), name
     assert not [p for p in site.parent.iterdir() if p.name != "site"]  # no staging left
 
@@ -579,3 +580,73 @@ def test_cores_status_names_its_later_result(site):
     assert f"Evidence status (our reading) {status}" in page
     index = _plain((site / "case-studies" / "index.html").read_text(encoding="utf-8"))
     assert f"evidence status (our reading): {status}" in index
+
+
+AGE_UK = "Case study 4: Age UK Personalised Integrated Care Programme"
+PIC = "Personalised integrated care with a guided conversation"
+NUFFIELD = ("Georghiou T, Keeble E 2019, Almost certainly no reduction in emergency admissions or "
+            "costs, among 1,996 people in eight areas")
+G4 = "G4 Descriptive or reported figure"
+SOURCE = "R4 Personalised Integrated Care Programme"
+AGE_UK_ROWS = [
+    (AGE_UK, PIC, "All hospital admissions", "Hospital use",
+     "31% reduction in all hospital admissions", "31%", "PERCENT", "Decrease", "", G4,
+     "qualified", f"Qualifies: {NUFFIELD}", "31% reduction in all hospital admissions", "8",
+     SOURCE),
+    (AGE_UK, PIC, "Non-elective hospital admissions", "Hospital use",
+     "26% reduction in non-elective hospital admissions", "26%", "PERCENT", "Decrease", "", G4,
+     "contradicted", f"Contradicts: {NUFFIELD}",
+     "26% reduction in non-elective hospital admissions", "8", SOURCE),
+    (AGE_UK, PIC, "Social care costs", "Costs and value", "8% reduction in social care costs",
+     "8%", "PERCENT", "Decrease", "", G4, "no later evidence", "",
+     "8% reduction in social care costs", "8", SOURCE),
+    (AGE_UK, PIC, "Volunteering", "Wellbeing and recovery",
+     "20% of people supported go on to become volunteers themselves", "20%", "PERCENT",
+     "Not a change", "", G4, "no later evidence", "",
+     "20% of people supported go on to become volunteers themselves", "8", SOURCE),
+    (AGE_UK, PIC, "Wellbeing", "Wellbeing and recovery", "20% average improvement in wellbeing",
+     "20% on average", "PERCENT", "Increase", "", G4, "no later evidence", "",
+     "20% average improvement in wellbeing", "8", SOURCE),
+]
+HEADER = ("case study", "intervention", "category", "domain", "outcome", "figure", "unit",
+          "direction", "time frame", "design level", "status", "later evidence", "quote", "page",
+          "source")
+
+
+def test_outcomes_csv_has_one_row_per_outcome(site, bundled_graph):
+    import csv
+
+    with (site / "downloads" / "outcomes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == HEADER
+    outcomes = select(bundled_graph, """SELECT DISTINCT ?o WHERE { ?cs cpo:hasOutcome ?o .
+        ?o a ?k . FILTER(?k IN (cpo:QuantifiedOutcome, cpo:QualitativeOutcome,
+                                cpo:ExpectedOutcome)) }""")
+    assert len(rows) - 1 == len(outcomes) == 31
+    assert [tuple(r) for r in rows[1:] if r[0] == AGE_UK] == AGE_UK_ROWS
+    core = [r for r in rows[1:] if r[0].startswith("Case study 6:")]
+    assert {(r[7], r[9]) for r in core} == {("Planned", "G5 No result yet")}
+    assert sorted(r[10] for r in core) == ["contradicted", "planned", "planned"]
+
+
+def test_outcomes_xlsx_holds_the_same_rows(site):
+    import csv
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(site / "downloads" / "outcomes.xlsx", read_only=True)["Outcomes"]
+    rows = [tuple("" if v is None else str(v) for v in row) for row in sheet.iter_rows(
+        values_only=True)]
+    with (site / "downloads" / "outcomes.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert rows == [tuple(r) for r in csv.reader(handle)]
+    assert [r for r in rows if r[0] == AGE_UK] == AGE_UK_ROWS
+
+
+def test_every_page_says_how_to_cite_it_and_when_it_was_built(site):
+    built = [p for p in sorted(site.rglob("*.html"))
+             if '<meta name="generator" content="coprod-kg' in p.read_text(encoding="utf-8")]
+    assert len(built) > 100
+    for path in built:
+        footer = parse_page(path).plain_text.split("Cite this page:")
+        assert len(footer) == 2, path
+        assert re.search(r"coprod-kg \S+, built on \d{4}-\d{2}-\d{2}", footer[1]), path

@@ -22,6 +22,7 @@ from coprod_kg import __version__
 from coprod_kg.errors import InputError
 from coprod_kg.graph import sources
 from coprod_kg.namespaces import compact_iri
+from coprod_kg.publishing.downloads import outcome_rows, write_csv, write_xlsx
 from coprod_kg.publishing.gapmap import (
     LEVEL_FILLS,
     STATUSES,
@@ -318,7 +319,19 @@ def environment():
     env.globals["level_fills"] = LEVEL_FILLS
     env.globals["statuses"] = STATUSES
     env.globals["design_icon"] = design_icon
+    env.globals["build_date"] = build_date()
     return env
+
+
+def build_date() -> str:
+    """The date of the build (UTC), or of SOURCE_DATE_EPOCH when it is set (reproducible
+    builds)."""
+    import os
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
+    return moment.date().isoformat()
 
 
 def render_gap_map_page(content: SiteContent, *, standalone: bool) -> str:
@@ -446,6 +459,9 @@ def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], stor
     graph = store.graph()
     for fmt, name in GRAPH_DOWNLOADS.items():
         (downloads / name).write_text(serialise_graph(graph, fmt), encoding="utf-8")
+    rows = outcome_rows(store)
+    write_csv(rows, downloads / "outcomes.csv")
+    write_xlsx(rows, downloads / "outcomes.xlsx")
     write_resources(graph, staging, _resource_renderer(content))
     (staging / MARKER).write_text(f"built by coprod-kg {__version__}\n", encoding="utf-8")
     for path in staging.rglob("*"):
