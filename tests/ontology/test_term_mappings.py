@@ -38,19 +38,30 @@ def sssom_command() -> list[str]:
     return [found]
 
 
-def test_sssom_validate_accepts_the_term_mappings():
-    done = subprocess.run([*sssom_command(), "validate", str(TERMS)],
-                          capture_output=True, text=True, timeout=300)
+@pytest.fixture(scope="module")
+def sssom_validations(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """`sssom validate` of the term mappings and of a broken copy (its cito prefix line
+    removed), the two processes run side by side: each spends seconds importing sssom-py."""
+    broken = tmp_path_factory.mktemp("sssom") / "broken.sssom.tsv"
+    text = TERMS.read_text(encoding="utf-8")
+    broken.write_text(text.replace("#  cito: http://purl.org/spar/cito/\n", ""), encoding="utf-8")
+    started = {name: subprocess.Popen([*sssom_command(), "validate", str(path)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for name, path in (("terms", TERMS), ("broken", broken))}
+    done = {}
+    for name, process in started.items():
+        stdout, stderr = process.communicate(timeout=300)
+        done[name] = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return done
+
+
+def test_sssom_validate_accepts_the_term_mappings(sssom_validations):
+    done = sssom_validations["terms"]
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-def test_sssom_validate_rejects_a_broken_copy(tmp_path):
-    broken = tmp_path / "broken.sssom.tsv"
-    text = TERMS.read_text(encoding="utf-8")
-    broken.write_text(text.replace("#  cito: http://purl.org/spar/cito/\n", ""), encoding="utf-8")
-    done = subprocess.run([*sssom_command(), "validate", str(broken)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode != 0
+def test_sssom_validate_rejects_a_broken_copy(sssom_validations):
+    assert sssom_validations["broken"].returncode != 0
 
 
 def test_every_row_names_the_published_file_its_target_was_confirmed_in():
