@@ -9,7 +9,9 @@ PIP_FLAGS ?=
 NEXT := . .venv/bin/activate && coprod-kg queries
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint bench system-deps clean
+NODE_DIR := tests/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+.PHONY: help install run test lint bench system-deps node-deps clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +43,7 @@ system-deps: ## install the Debian packages the tests need, when missing
 	@missing=""; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	ldconfig -p 2>/dev/null | grep -q 'libcairo\.so\.2' || missing="$$missing libcairo2"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
@@ -50,7 +53,13 @@ system-deps: ## install the Debian packages the tests need, when missing
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: install system-deps ## run the test suite
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | system-deps
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: $(NODE_STAMP) ## install the JavaScript the browser tests inject (axe-core, pinned), with npm ci
+
+test: install system-deps node-deps ## run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: install ## ruff over the code and tests

@@ -8,36 +8,20 @@ browser runs with background networking off and every request to another host is
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import urldefrag, urljoin
 
 import pytest
 from rdflib import URIRef
 
 from coprod_kg.cli import cli
+from fixtures_browser import Watched, browser_fixture, build_site, new_context, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ID = "https://w3id.org/coprod-kg/id/"
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian chromium is not installed at /usr/bin/chromium (make test installs it through "
-        "make system-deps); the browser tests need it",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra) missing")
-
 
 # --------------------------------------------------------------------------
 # The built sites, a local server, one browser
@@ -47,49 +31,18 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test e
 @pytest.fixture(scope="module")
 def web_root(tmp_path_factory) -> Path:
     """A folder served over HTTP: site/ (bundled data) and changed/ (a figure edited)."""
-    from click.testing import CliRunner
-
     root = tmp_path_factory.mktemp("web")
-    runner = CliRunner()
-    result = runner.invoke(cli, ["site", "-o", str(root / "site")])
-    assert result.exit_code == 0, result.output
+    build_site(root / "site")
     return root
+
+
+browser = browser_fixture()  # one Chromium for the module
 
 
 @pytest.fixture(scope="module")
 def server(web_root):
-    handler = functools.partial(QuietHandler, directory=str(web_root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=10)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, launched once; Playwright gives it a fresh temporary profile."""
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def new_context(browser, **options):
-    """A fresh browser context (its own cookies and storage) that reaches only 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, **options)
-    context.route(
-        lambda url: urlparse(url).hostname not in ("127.0.0.1", None),
-        lambda route: route.abort(),
-    )
-    return context
+    with serve(web_root) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -97,21 +50,6 @@ def artifacts(repo_root) -> Path:
     folder = repo_root / "test-artifacts"
     folder.mkdir(exist_ok=True)
     return folder
-
-
-class Watched:
-    """A page with its console errors, uncaught exceptions and failed requests recorded."""
-
-    def __init__(self, page) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}")
-                if urlparse(r.url).hostname in ("127.0.0.1", None) else None)
-        page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}")
-                if r.status >= 400 else None)
 
 
 @pytest.fixture()

@@ -1,0 +1,161 @@
+"""Every page of the built site on a phone and a laptop screen (issue 13, part 6).
+
+- axe-core (the npm package pinned in tests/node/package.json, installed by `make test`),
+  injected through Playwright, reports no WCAG 2.2 A/AA violation at 1280 and 375 px wide;
+- no page is wider than a 375 px screen (`document.scrollingElement.scrollWidth`).
+
+The site is built once and served on 127.0.0.1; one browser for the module. axe runs on
+every page made from the site's own templates and, for the pages served at the graph's IRIs
+(one template, hundreds of pages), on the largest page of each kind (folder). The width
+check covers every page: the pages load side by side in 375 px frames of one tab.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from fixtures_browser import browser_fixture, build_site, new_context, serve
+
+AXE = Path(__file__).resolve().parents[1] / "node" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = (1280, 375)
+# Folders whose pages come from the site's own templates (every page is checked)
+TEMPLATE_FOLDERS = {"", "case-studies", "principles", "queries"}
+# Being rebuilt by issue 13 part 1 (the gap map around studies): checked once that lands
+PENDING = {"gap-map.html", "gap-map-table.html"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("a11y") / "site")
+
+
+browser = browser_fixture()  # one Chromium for the module
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with serve(site) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: `make node-deps` (part of `make test`) installs it "
+                    "with npm ci in tests/node", False)
+    return AXE.read_text(encoding="utf-8")
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html"))
+
+
+def pages_for_axe(site: Path, width: int) -> list[str]:
+    """Every template page at every width; of the pages at the graph's IRIs (one template),
+    the largest of each folder at 375 px, where a layout breaks first (names, roles and
+    colours do not change with the width). COPROD_KG_A11Y_ALL=1: every page at every width."""
+    pages = [page for page in all_pages(site) if page not in PENDING]
+    if os.environ.get("COPROD_KG_A11Y_ALL") == "1":
+        return pages
+    by_folder: dict[str, list[str]] = defaultdict(list)
+    for page in pages:
+        by_folder[page.rpartition("/")[0]].append(page)
+    chosen: list[str] = []
+    for folder, in_folder in sorted(by_folder.items()):
+        if folder in TEMPLATE_FOLDERS:
+            chosen += in_folder
+        elif width == min(WIDTHS):
+            chosen.append(max(in_folder, key=lambda page: ((site / page).stat().st_size, page)))
+    return chosen
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on the open page, one line each."""
+    page.evaluate(axe_source)
+    violations = page.evaluate(
+        """(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                        resultTypes: ['violations']})
+           .then(result => result.violations.map(v =>
+             `${v.id} (${v.nodes.length}): ${v.nodes.slice(0, 3)
+               .map(n => n.target.join(' ')).join(', ')}`))""",
+        WCAG_22_AA,
+    )
+    return list(violations)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_no_wcag_22_aa_violation(site, server, browser, axe_source, width):
+    pages = pages_for_axe(site, width)
+    assert len(pages) >= (50 if width == min(WIDTHS) else 15)
+    context = new_context(browser, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    found: list[str] = []
+    try:
+        for path in pages:
+            page.goto(f"{server}/{path}")
+            found += [f"{path} at {width} px: {line}" for line in axe_violations(page, axe_source)]
+    finally:
+        context.close()
+    assert found == []
+
+
+def test_axe_reports_a_violation_when_there_is_one(server, site, browser, axe_source):
+    """The check above can fail: a page with an unlabelled field and grey-on-white text."""
+    (site / "probe-a11y.htm").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body><main>'
+        '<input type="text"><p style="color:#bbb">faint</p></main></body></html>',
+        encoding="utf-8")
+    context = new_context(browser)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/probe-a11y.htm")
+        rules = {line.split(" ", 1)[0] for line in axe_violations(page, axe_source)}
+    finally:
+        context.close()
+    assert rules == {"label", "color-contrast"}
+
+
+WIDTH_OF_FRAMES = """async ([urls, width]) => {
+  document.body.replaceChildren();
+  const widths = {};
+  for (let i = 0; i < urls.length; i += 12) {
+    await Promise.all(urls.slice(i, i + 12).map(url => new Promise(done => {
+      const frame = document.createElement('iframe');
+      frame.style.cssText = `width: ${width}px; height: 600px; border: 0; display: block`;
+      frame.onload = () => {
+        widths[url] = frame.contentDocument.scrollingElement.scrollWidth;
+        frame.remove();
+        done();
+      };
+      frame.src = url;
+      document.body.append(frame);
+    })));
+  }
+  return widths;
+}"""
+
+
+def test_no_page_is_wider_than_a_375_px_screen(site, server, browser):
+    pages = all_pages(site)
+    assert len(pages) >= 300
+    context = new_context(browser, viewport={"width": 400, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/index.html")
+        widths = page.evaluate(WIDTH_OF_FRAMES, [[f"{server}/{p}" for p in pages], 375])
+        # the frames measure like a 375 px window: the home page, top level, agrees
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(f"{server}/references.html")
+        top_level = page.evaluate("document.scrollingElement.scrollWidth")
+    finally:
+        context.close()
+    assert len(widths) == len(pages)
+    assert top_level == widths[f"{server}/references.html"]
+    too_wide = {url.removeprefix(server + "/"): w for url, w in widths.items()
+                if w > 375 and url.removeprefix(server + "/") not in PENDING}
+    assert too_wide == {}
