@@ -3,9 +3,10 @@
 A test module imports what it needs (importing this module skips the whole module when
 Chromium or Playwright is missing, with the reason):
 
-    from fixtures_browser import Watched, browser_fixture, new_context, serve
+    from fixtures_browser import Watched, browser_fixture, new_context, server_fixture
 
     browser = browser_fixture()  # one Chromium for the module
+    server = server_fixture()  # the module's `web_root` fixture on 127.0.0.1
 
 Nothing beyond 127.0.0.1 is contacted: the browser runs with background networking off and
 every request to another host is aborted (`new_context`).
@@ -82,6 +83,18 @@ def browser_fixture():
             chromium.close()
 
     return browser
+
+
+def server_fixture():
+    """A module-scoped fixture serving the test module's `web_root` fixture (a folder) on
+    127.0.0.1; its value is the base URL. In a test module: `server = server_fixture()`."""
+
+    @pytest.fixture(scope="module")
+    def server(web_root):
+        with serve(web_root) as base:
+            yield base
+
+    return server
 
 
 def new_context(browser, viewport: dict | None = None, **options):

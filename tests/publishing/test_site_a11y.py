@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_browser import browser_fixture, build_site, new_context, serve
+from fixtures_browser import browser_fixture, build_site, new_context, server_fixture
 
 AXE = Path(__file__).resolve().parents[1] / "node" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -30,17 +30,12 @@ PENDING = {"gap-map.html", "gap-map-table.html"}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def web_root(tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("a11y") / "site")
 
 
 browser = browser_fixture()  # one Chromium for the module
-
-
-@pytest.fixture(scope="module")
-def server(site):
-    with serve(site) as base:
-        yield base
+server = server_fixture()  # web_root on 127.0.0.1
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +84,8 @@ def axe_violations(page, axe_source: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_wcag_22_aa_violation(site, server, browser, axe_source, width):
-    pages = pages_for_axe(site, width)
+def test_axe_finds_no_wcag_22_aa_violation(web_root, server, browser, axe_source, width):
+    pages = pages_for_axe(web_root, width)
     assert len(pages) >= (50 if width == min(WIDTHS) else 15)
     context = new_context(browser, viewport={"width": width, "height": 800})
     page = context.new_page()
@@ -104,9 +99,9 @@ def test_axe_finds_no_wcag_22_aa_violation(site, server, browser, axe_source, wi
     assert found == []
 
 
-def test_axe_reports_a_violation_when_there_is_one(server, site, browser, axe_source):
+def test_axe_reports_a_violation_when_there_is_one(server, web_root, browser, axe_source):
     """The check above can fail: a page with an unlabelled field and grey-on-white text."""
-    (site / "probe-a11y.htm").write_text(
+    (web_root / "probe-a11y.htm").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>probe</title></head><body><main>'
         '<input type="text"><p style="color:#bbb">faint</p></main></body></html>',
         encoding="utf-8")
@@ -140,8 +135,8 @@ WIDTH_OF_FRAMES = """async ([urls, width]) => {
 }"""
 
 
-def test_no_page_is_wider_than_a_375_px_screen(site, server, browser):
-    pages = all_pages(site)
+def test_no_page_is_wider_than_a_375_px_screen(web_root, server, browser):
+    pages = all_pages(web_root)
     assert len(pages) >= 300
     context = new_context(browser, viewport={"width": 400, "height": 800})
     page = context.new_page()

@@ -19,7 +19,7 @@ import pytest
 from rdflib import URIRef
 
 from coprod_kg.cli import cli
-from fixtures_browser import Watched, browser_fixture, build_site, new_context, serve
+from fixtures_browser import Watched, browser_fixture, build_site, new_context, server_fixture
 
 ID = "https://w3id.org/coprod-kg/id/"
 
@@ -37,12 +37,7 @@ def web_root(tmp_path_factory) -> Path:
 
 
 browser = browser_fixture()  # one Chromium for the module
-
-
-@pytest.fixture(scope="module")
-def server(web_root):
-    with serve(web_root) as base:
-        yield base
+server = server_fixture()  # web_root on 127.0.0.1
 
 
 @pytest.fixture(scope="module")
