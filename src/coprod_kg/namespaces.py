@@ -127,16 +127,28 @@ def expand_curie(text: str) -> str | None:
 
 
 def compact_iri(iri: str) -> str:
-    """The shortest CURIE for an IRI under PREFIXES, or the IRI itself."""
-    best: tuple[str, str] | None = None
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
-            local = iri[len(namespace) :]
-            if local and "/" not in local and "#" not in local:
-                best = (prefix, namespace)
-    if best is None:
-        return iri
-    return f"{best[0]}:{iri[len(best[1]) :]}"
+    """The shortest CURIE for an IRI under PREFIXES (its longest namespace leaving a local
+    part without `/` or `#`; the first prefix of equal namespaces), or the IRI itself."""
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    # a namespace leaves a local part without `/` or `#` only if it reaches past `cut`, so
+    # it shares the IRI's text up to there: only those namespaces are tried
+    for prefix, namespace in _namespaces_by_base().get(iri[:cut], ()):
+        if len(iri) > len(namespace) and iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+_BY_BASE: dict[str, list[tuple[str, str]]] = {}
+
+
+def _namespaces_by_base() -> dict[str, list[tuple[str, str]]]:
+    """PREFIXES grouped by the text of each namespace up to its last `/` or `#`, longest
+    namespace first (PREFIXES' order among equals)."""
+    if not _BY_BASE:
+        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+            base = namespace[:max(namespace.rfind("/"), namespace.rfind("#")) + 1]
+            _BY_BASE.setdefault(base, []).append((prefix, namespace))
+    return _BY_BASE
 
 
 def bind_all(graph) -> None:

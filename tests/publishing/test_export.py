@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from coprod_kg import namespaces
@@ -241,6 +241,30 @@ def test_context_file_is_in_sync_with_the_prefix_map():
 
 def test_no_two_prefixes_share_a_namespace():
     assert len(set(namespaces.PREFIXES.values())) == len(namespaces.PREFIXES)
+
+
+def _compact_by_definition(iri: str) -> str:
+    """compact_iri's rule read literally: every namespace tried, the longest one leaving a
+    non-empty local part without `/` or `#` wins, the first prefix among equals."""
+    best = None
+    for prefix, namespace in namespaces.PREFIXES.items():
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local and "/" not in local and "#" not in local \
+                and (best is None or len(namespace) > len(best[1])):
+            best = (prefix, namespace)
+    return iri if best is None else f"{best[0]}:{iri[len(best[1]):]}"
+
+
+def test_compact_iri_follows_its_rule_for_every_iri_of_the_graph(bundled_graph):
+    """compact_iri tries only the namespaces sharing the IRI's text up to its last `/` or
+    `#` (fast on 10,000-row tables): the same CURIEs as trying them all."""
+    iris = {str(term) for triple in bundled_graph for term in triple if isinstance(term, URIRef)}
+    for namespace in namespaces.PREFIXES.values():
+        iris |= {namespace, namespace + "x", namespace + "x/y", namespace + "a#b"}
+    iris |= {"", "urn:x", "#", "/", "http://example.org/"}
+    assert len(iris) > 1000
+    for iri in iris:
+        assert namespaces.compact_iri(iri) == _compact_by_definition(iri), iri
 
 
 def test_curies_expand_and_compact():

@@ -77,3 +77,37 @@ def test_lexical_forms_are_those_rdflib_writes(value, datatype) -> None:
     literal = ox.Literal(value, datatype=ox.NamedNode(iri))
     solution = next(iter(store.query(f"SELECT ?x WHERE {{ BIND({literal} AS ?x) }}")))
     assert lexical_form(solution["x"].value, iri) == str(to_rdflib(solution["x"]))
+
+
+def test_native_rows_cross_the_query_worker_unchanged(oxigraph) -> None:
+    """The query worker sends rows of pyoxigraph terms to its parent as SPARQL TSV: every
+    term (awkward literals, blank nodes, unbound values, a row of nothing) comes back equal;
+    a row TSV cannot carry (a triple term) is pickled as it is."""
+    import pickle
+
+    import pyoxigraph as ox
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    awkward = [ox.Literal('line one\nsays "hi"\\ and\r\t"'), ox.Literal("é 😀 \u0007"),
+               ox.Literal("tab\there", language="en-GB"), ox.Literal(""),
+               ox.Literal("80.0", datatype=ox.NamedNode(xsd + "decimal")),
+               ox.Literal("abc", datatype=ox.NamedNode(xsd + "integer")),
+               ox.BlankNode("b0"), ox.NamedNode("https://example.org/é?a=b#c"), None]
+    rows = [(term, None) for term in awkward] + [(None, None)]
+    result = QueryResult("SELECT", ["a", "b"], native_rows=rows)
+    assert pickle.loads(pickle.dumps(result)).terms == rows
+    triple = ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"))
+    assert pickle.loads(pickle.dumps(QueryResult("SELECT", ["t"], native_rows=[(triple,)]))
+                        ).terms == [(triple,)]
+    # and through the worker itself (a --timeout runs the query in a forked child)
+    text = bound_text(read_query(next(p for p in query_files()
+                                      if p.stem == "outcomes-by-reduction")), {})
+    bounded = oxigraph.query(text)  # the default --timeout: in the worker
+    timeout, oxigraph.timeout = oxigraph.timeout, None
+    try:
+        direct = oxigraph.query(text)  # in this process
+    finally:
+        oxigraph.timeout = timeout
+    assert timeout is not None
+    assert bounded.variables == direct.variables and len(bounded.terms) > 0
+    assert bounded.terms == direct.terms

@@ -63,6 +63,47 @@ class QueryResult:
         return (f"QueryResult({self.kind!r}, {self.variables!r}, {len(self.terms)} rows, "
                 f"boolean={self.boolean!r})")
 
+    # The query worker (graph.worker) pickles the answer to send it to its parent: rows of
+    # pyoxigraph terms travel as SPARQL TSV (N-Triples terms), which Oxigraph parses back to
+    # the same terms many times faster than pickle rebuilds them (10,000 rows: 0.45 -> 0.05 s).
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        tsv = native_rows_tsv(self.variables, self._native_rows)
+        if tsv is not None:
+            state["_native_rows"] = tsv
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if isinstance(state.get("_native_rows"), bytes):
+            import pyoxigraph
+
+            solutions = pyoxigraph.parse_query_results(
+                state["_native_rows"], format=pyoxigraph.QueryResultsFormat.TSV)
+            state["_native_rows"] = [tuple(solution) for solution in solutions]
+        self.__dict__.update(state)
+
+
+def native_rows_tsv(variables: list[str], rows: list[tuple[Any, ...]] | None) -> bytes | None:
+    """Rows of pyoxigraph terms as SPARQL TSV, or None when TSV cannot carry them (no
+    variables, or a term that is not an IRI, a blank node or a literal)."""
+    if not rows or not variables:
+        return None
+    import pyoxigraph
+
+    plain = (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal)
+    lines = ["\t".join(f"?{name}" for name in variables)]
+    for row in rows:
+        cells = []
+        for term in row:
+            if term is None:
+                cells.append("")
+            elif isinstance(term, plain):
+                cells.append(str(term))
+            else:
+                return None
+        lines.append("\t".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
 
 class TermView(NamedTuple):
     """What every renderer needs of a term, whichever library holds it."""

@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import textwrap
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from coprod_kg.graph.results import QueryResult, TermView, term_view
 
@@ -21,6 +23,7 @@ TRUNCATION_MARKER = "…"
 MAX_LINES_PER_CELL = 4
 MIN_COLUMN_WIDTH = 10
 SEPARATOR = "  "
+T = TypeVar("T")
 
 
 def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
@@ -184,15 +187,37 @@ def is_identifier(term) -> bool:
     return view is not None and (view.kind != "literal" or not view.value.split()[1:])
 
 
+def per_term(function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`function` of a term, computed once per distinct pyoxigraph term (results repeat
+    labels, pages and statuses; 10,000 rows hold ~80,000 cells). rdflib terms are not
+    cached: their equality is by value (`01` equals `1`), not by lexical form."""
+    import pyoxigraph
+
+    native = (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal)
+    cache: dict[Any, T] = {}
+
+    def call(term) -> T:
+        if type(term) not in native:
+            return function(term)
+        try:
+            return cache[term]
+        except KeyError:
+            cache[term] = value = function(term)
+            return value
+
+    return call
+
+
 def column_kinds(result: QueryResult) -> list[str]:
     """"number" (right-aligned, whole), "identifier" (whole) or "prose" (wrapped, cut) for
     each column: a column is of a kind when every value in it is."""
+    number, identifier = per_term(is_number), per_term(is_identifier)
     kinds = []
     for index in range(len(result.variables)):
         terms = [row[index] for row in result.terms if row[index] is not None]
-        if terms and all(is_number(term) for term in terms):
+        if terms and all(number(term) for term in terms):
             kinds.append("number")
-        elif all(is_identifier(term) for term in terms):
+        elif all(identifier(term) for term in terms):
             kinds.append("identifier")
         else:
             kinds.append("prose")
@@ -237,7 +262,8 @@ def to_table(result: QueryResult, width: int = 80) -> str:
     headers = list(result.variables)
     if not headers:
         return "(no columns)\n"
-    cells = [[display_value(term) for term in row] for row in result.terms]
+    shown = per_term(display_value)
+    cells = [[shown(term) for term in row] for row in result.terms]
     kinds = column_kinds(result)
     one_wide_row = len(cells) == 1 and len(headers) > RECORD_MIN_COLUMNS
     if one_wide_row and _natural_width(headers, cells) > width:
@@ -294,13 +320,16 @@ def to_records(headers: list[str], cells: list[list[str]], kinds: list[str], wid
 def _record_lines(headers: list[str], values: list[str], kinds: list[str], width: int) -> list[str]:
     name_width = max(len(header) for header in headers)
     room = max(width - name_width - len(SEPARATOR), MIN_COLUMN_WIDTH)
+    names = [header.ljust(name_width) + SEPARATOR for header in headers]
+    blank = " " * name_width + SEPARATOR
     lines = []
-    for header, value, kind in zip(headers, values, kinds, strict=True):
-        parts = [value]
+    for name, value, kind in zip(names, values, kinds, strict=True):
         if kind == "prose" and len(value) > room:
             parts = textwrap.wrap(value, room, break_long_words=False, break_on_hyphens=False)
-        for number, part in enumerate(parts or [""]):
-            lines.append(_join([(header if number == 0 else "").ljust(name_width), part]))
+            lines.append((name + parts[0]).rstrip() if parts else name.rstrip())
+            lines.extend((blank + part).rstrip() for part in parts[1:])
+        else:
+            lines.append((name + value).rstrip())
     return lines
 
 
