@@ -176,6 +176,59 @@ def test_the_commissioner_finds_age_uks_admissions_with_status_and_design(server
             "Descriptive or reported figure") in text
 
 
+def test_the_principle_filter_recounts_cells_and_totals(server, watched):
+    """Only the case studies aligned with the principle (strong or moderate) count; a column
+    of a case study not aligned with it drops to 0, totals follow."""
+    page = watched.page
+    page.goto(f"{server}/site/gap-map.html")
+    cell = page.locator('a.cell[href="#cell-personalised-integrated-care--non-elective-admissions"]')
+    total = page.locator("table.gap-map tfoot td.total").last
+    assert (cell.locator(".count").inner_text(), total.inner_text()) == ("2", "10")
+    page.select_option("#principle-filter", "asset-based")
+    assert page.locator("#filter-status").inner_text() == (
+        "Counting only the case studies aligned with this principle: Accelerated EBCD "
+        "(moderate), Age UK Personalised Integrated Care Programme (moderate), Local Area "
+        "Coordination (LAC) (moderate), Oxleas EBCD (moderate), Partnerships for Older People "
+        "Projects (POPP) (moderate).")
+    assert cell.locator(".count").inner_text() == "2"
+    complaints = page.locator('a.cell[href="#cell-experience-based-co-design--complaints"]')
+    assert complaints.locator(".count").inner_text() == "2"
+    core = page.locator('a.cell[href="#cell-core-co-design--psychosocial-recovery"]')
+    assert core.locator(".count").inner_text() == "0"  # CORE is not aligned with it
+    assert total.inner_text() == "8"  # neither CORE nor the trial's later publication
+    page.select_option("#principle-filter", "")
+    assert (complaints.locator(".count").inner_text(), total.inner_text()) == ("2", "10")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_map_and_answer_pages_fit_the_screen(browser, server, width):
+    """No page of the map wider than the screen; the map page stays short at 1280 px; below
+    600 px the map is a list per domain."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    try:
+        for name in ("gap-map.html", "gap-map-table.html", "evidence/hospital-use.html",
+                     "evidence/process.html"):
+            page.goto(f"{server}/site/{name}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        page.goto(f"{server}/site/gap-map.html")
+        assert page.locator("table.gap-map").is_visible() is (width > 600)
+        assert page.locator(".map-list").is_visible() is (width <= 600)
+        if width > 600:
+            assert page.evaluate("document.documentElement.scrollHeight") < 6000
+        else:
+            page.locator(".map-list").get_by_role(
+                "link", name="Non-elective hospital admissions × Personalised integrated care "
+                "with a guided conversation").click()
+            detail = page.locator("section#cell-personalised-integrated-care--non-elective-"
+                                  "admissions")
+            assert detail.is_visible()
+            assert "Contradicted by later evidence" in detail.inner_text()
+    finally:
+        context.close()
+
+
 def test_gap_map_cell_works_without_javascript(browser, server):
     context = new_context(browser, java_script_enabled=False)
     page = context.new_page()

@@ -66,18 +66,40 @@
   var aligned = JSON.parse(data.textContent);
   var status = document.getElementById("filter-status");
   filter.closest(".map-filter").hidden = false;
-  filter.addEventListener("change", function () {
-    var cases = filter.value ? aligned[filter.value] || {} : null;
-    document.querySelectorAll("a.cell").forEach(function (link) {
-      var studies = {};
+  function studiesIn(cells, cases) {
+    var studies = {};
+    cells.forEach(function (link) {
       link.getAttribute("data-entries").trim().split(/\s+/).forEach(function (pair) {
         var parts = pair.split(":");
         if (!cases || cases[parts[1]]) { studies[parts[0]] = true; }
       });
-      var n = Object.keys(studies).length;
+    });
+    return Object.keys(studies).length;
+  }
+  function plural(n) { return n + (n === 1 ? " study" : " studies"); }
+  var table = document.querySelector("table.gap-map");
+  filter.addEventListener("change", function () {
+    var cases = filter.value ? aligned[filter.value] || {} : null;
+    document.querySelectorAll("a.cell").forEach(function (link) {
+      var n = studiesIn([link], cases);
       link.querySelector(".count").textContent = String(n);
       link.querySelector(".unit").textContent = n === 1 ? " study" : " studies";
       link.classList.toggle("filtered-out", n === 0);
+    });
+    // totals: each row, each domain, each column and the whole map count distinct studies
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      var total = row.querySelector("td.total");
+      if (total) { total.textContent = String(studiesIn(row.querySelectorAll("a.cell"), cases)); }
+    });
+    table.querySelectorAll("tbody.domain").forEach(function (group) {
+      group.querySelector(".domain-total").textContent = plural(studiesIn(group.querySelectorAll("a.cell"), cases));
+    });
+    var totals = table.querySelectorAll("tfoot td.total");
+    totals.forEach(function (cell, index) {
+      var column = index < totals.length - 1
+        ? table.querySelectorAll("tbody tr td:nth-child(" + (index + 2) + ") a.cell")
+        : table.querySelectorAll("a.cell");
+      cell.textContent = String(studiesIn(Array.prototype.slice.call(column), cases));
     });
     if (!cases) { status.textContent = ""; return; }
     var names = Object.keys(cases).sort().map(function (slug) { return cases[slug]; });
