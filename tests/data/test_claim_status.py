@@ -212,13 +212,25 @@ def test_core_expected_outcome_shows_the_trial_result_and_its_grade(runner):
     ]
 
 
-@pytest.mark.parametrize("name", ["site-outcomes", "site-gap-map-outcomes"])
-def test_site_queries_carry_the_status(runner, name: str):
-    rows = cli_csv(runner, name)
+def test_site_queries_carry_the_status(runner):
+    rows = cli_csv(runner, "site-outcomes")
     found = {r["outcome"]: r["claimStatus"] for r in rows if r["claimStatus"]}
     expected = {k: v for k, v in CLAIM_STATUS.items() if k in {r["outcome"] for r in rows}}
     assert found == expected
     assert found["out:age-uk-non-elective-admissions"] == "contradicted"
+    # the evidence map's entries: the same status on the review's outcomes ("planned" or
+    # "no later evidence" where no later evidence bears on them), and each later finding
+    # gives the status of its own link
+    entries = cli_csv(runner, "evidence-map")
+    review = {r["entry"]: r["status"] for r in entries if r["entryKind"] == "review"}
+    assert {k: v for k, v in review.items() if v not in ("planned", "no later evidence")} \
+        == expected
+    later = {(r["entry"], r["claim"]): r["status"] for r in entries
+             if r["entryKind"] == "later evidence"}
+    assert later[("le:nuffield-trust-2019-admissions", "out:age-uk-non-elective-admissions")] \
+        == "contradicted"
+    assert later[("le:nuffield-trust-2019-admissions", "out:age-uk-all-admissions")] \
+        == "qualified"
 
 
 # --------------------------------------------------------------------------

@@ -650,3 +650,22 @@ def test_every_page_says_how_to_cite_it_and_when_it_was_built(site):
         footer = parse_page(path).plain_text.split("Cite this page:")
         assert len(footer) == 2, path
         assert re.search(r"coprod-kg \S+, built on \d{4}-\d{2}-\d{2}", footer[1]), path
+
+
+def test_each_outcome_card_carries_its_badges_at_the_top(site):
+    page = (site / "case-studies" / "age-uk-personalised-integrated-care.html").read_text(
+        encoding="utf-8")
+    for outcome, status in (("age-uk-non-elective-admissions", "Contradicted by later evidence"),
+                            ("age-uk-all-admissions", "Qualified by later evidence"),
+                            ("age-uk-wellbeing", "No later evidence")):
+        article = re.search(rf'<article class="outcome" id="{outcome}">\s*<h3>[^<]*</h3>\s*'
+                            r'<ul class="badges">(.*?)</ul>', page, re.S)
+        assert article, outcome
+        badges = _plain(article.group(1))
+        assert f"{status} ■■□□□ Design level G4: Descriptive or reported figure" in badges, \
+            badges
+    core = (site / "case-studies" / "core-study.html").read_text(encoding="utf-8")
+    article = re.search(r'<article class="outcome" id="core-staff-attitudes">\s*<h3>[^<]*</h3>'
+                        r'\s*<ul class="badges">(.*?)</ul>', core, re.S)
+    assert _plain(article.group(1)).startswith(
+        "◌ Planned (expected, no result in the review) ◌ Planned, no result yet")
