@@ -204,7 +204,8 @@ def test_hospital_use_key_messages(gap_map):
     assert domain_messages(gap_map, gap_map.domains[0]) == [
         "5 studies: 3 case studies of the review and 2 later publications, with 8 outcomes "
         "reported by the review.",
-        "Direction of the review's outcomes (our reading): 8 favours the intervention.",
+        "Of the review's 8 outcomes (our reading of the direction): 8 favour the "
+        "intervention.",
         "Strongest design: G4, descriptive or reported figure (Age UK Personalised Integrated "
         "Care Programme; Georghiou T, Keeble E 2019; Local Area Coordination (LAC); "
         "Partnerships for Older People Projects (POPP); Windle K, Wagland R, Forder J, "
@@ -218,6 +219,18 @@ def test_hospital_use_key_messages(gap_map):
         "Projects (POPP)), by Windle K, Wagland R, Forder J, D'Amico F, Janssen D, Wistow G "
         "2009.",
     ]
+
+
+def test_messages_on_a_mixed_domain(gap_map):
+    wellbeing = next(d for d in gap_map.domains if d.label == "Wellbeing and recovery")
+    messages = domain_messages(gap_map, wellbeing)
+    assert messages[1] == (
+        "Of the review's 7 outcomes (our reading of the direction): 3 favour the intervention, "
+        "1 is unclear, 1 is not a change (a level, share or count), 2 are planned (expected "
+        "outcomes, no result in the review).")
+    assert messages[2] == "Strongest design: G1, randomised trial (Palmer VJ et al. 2021)."
+    assert messages[3].startswith("Contradicted by later evidence (our reading): Primary "
+                                  "expected outcome: improvement in psychosocial recovery")
 
 
 def test_levels_and_their_labels():
@@ -357,3 +370,21 @@ def test_map_of_a_malformed_source_is_exit_2(runner, tmp_path):
     result = runner.invoke(cli, ["--source", str(bad), "map"])
     assert result.exit_code == 2
     assert result.stderr.startswith("coprod-kg: error: ") and str(bad) in result.stderr
+
+
+def test_one_case_study_with_three_principles_counts_one_study_per_cell(repo_root):
+    """The issue's counting fixture: a case study embodying three principles, with two
+    outcomes in one category, counts 1 study per cell and 1 in all, never 3 (or 2)."""
+    fixture = repo_root / "tests" / "fixtures" / "gapmap" / "three-principles.ttl"
+    small_store = open_store(Settings(sources=(fixture,), store="memory"))
+    small = build_gap_map(small_store)
+    assert [(c.category.label, c.count, len(c.entries)) for c in small.non_empty_cells] == [
+        ("Admissions", 1, 2), ("Wellbeing", 1, 1)]
+    assert small.total(small.all_cells) == 1
+    assert [small.total(small.domain_cells(d)) for d in small.domains] == [1, 1]
+    principles = [{"principle": row["principle"], "label": row["label"]}
+                  for row in select(small_store, "site-principles")]
+    view = principle_view(small, principles, select(small_store, "site-alignments"))
+    assert [(row.principle["label"], [len(cell) for cell in row.cells], row.total)
+            for row in view] == [("First", [1, 1], 1), ("Second", [1, 1], 1),
+                                 ("Third", [1, 1], 1)]

@@ -53,6 +53,18 @@ STATUSES = {
     "no later evidence": ("○", "no later evidence"),
 }
 STATUS_ORDER = tuple(STATUSES)
+# The same readings in a sentence: (one outcome ..., several outcomes ...).
+READINGS = {
+    "favours": ("favours the intervention", "favour the intervention"),
+    "does not favour": ("does not favour the intervention", "do not favour the intervention"),
+    "no difference": ("shows no difference", "show no difference"),
+    "unclear": ("is unclear", "are unclear"),
+    "not a change": ("is not a change (a level, share or count)",
+                     "are not a change (levels, shares or counts)"),
+    "planned": ("is planned (an expected outcome, no result in the review)",
+                "are planned (expected outcomes, no result in the review)"),
+    "not judged": ("is not judged", "are not judged"),
+}
 LEVEL_FILLS = ("#f4f4f4", "#deebf7", "#9ecae1", "#6baed6", "#08519c")
 LEVEL_INKS = ("#595959", "#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff")
 
@@ -634,11 +646,14 @@ def domain_messages(gap_map: GapMap, domain: Group) -> list[str]:
     ]
     readings: dict[str, int] = {}
     for entry in review:
-        readings[entry.favours or "not judged"] = readings.get(entry.favours or "not judged",
-                                                                0) + 1
-    messages.append("Direction of the review's outcomes (our reading): " + ", ".join(
-        f"{n} {FAVOURS[reading][1]}" for reading, n in
-        sorted(readings.items(), key=lambda item: list(FAVOURS).index(item[0]))) + ".")
+        reading = entry.favours if entry.favours in FAVOURS else "not judged"
+        readings[reading] = readings.get(reading, 0) + 1
+    messages.append(f"Of the review's {_plural(len(review), 'outcome')} (our reading of the "
+                    "direction): " + ", ".join(
+                        f"{n} {READINGS[reading][0 if n == 1 else 1]}"
+                        for reading, n in sorted(readings.items(),
+                                                 key=lambda item: list(FAVOURS).index(item[0])))
+                    + ".")
     messages.append(_strongest_design(entries))
     for status in ("contradicted", "qualified"):
         hit = [e for e in review if e.status == status]
