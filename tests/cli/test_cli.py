@@ -7,9 +7,11 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import coprod_kg.commands
 from coprod_kg import __version__
 from coprod_kg.cli import cli
 
@@ -55,21 +57,46 @@ LIGHT_COMMANDS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def warm_store() -> None:
+    """The persistent store of the bundled data, built (building it reads the SSSOM files'
+    YAML; a warm command does not)."""
+    subprocess.run([sys.executable, "-m", "coprod_kg", "stats"], capture_output=True,
+                   check=True)
+
+
 @pytest.mark.parametrize("argv", LIGHT_COMMANDS, ids=" ".join)
-def test_queries_on_the_default_store_import_neither_rdflib_nor_pyshacl(argv):
-    """The native query path (issue 16): pyoxigraph terms from the store to the output."""
+def test_queries_on_the_default_store_import_neither_rdflib_nor_pyshacl(warm_store, argv):
+    """The native query path (issue 16): pyoxigraph terms from the store to the output;
+    and, on a warm store, no PyYAML and no other command's module."""
     script = (
         "import sys\n"
         "from coprod_kg.cli import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl')"
-        " or m == 'importlib.metadata')\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('rdflib', 'pyshacl', 'yaml')"
+        " or m == 'importlib.metadata' or (m.startswith('coprod_kg.commands.')"
+        f" and m.split('.')[2] not in {USED_COMMAND_MODULES!r}))\n"
         "print('HEAVY', heavy)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip().endswith("HEAVY []"), done.stdout[-300:]
+
+
+# the command modules a query needs (the others are imported only for their own commands)
+USED_COMMAND_MODULES = ("query", "stats", "options", "layout", "workspace")
+
+
+def test_every_listed_command_is_the_command_of_its_name():
+    """Commands are imported on first use (coprod_kg.commands.COMMANDS): each name leads to
+    the click command of that name, and every command module is in the table."""
+    from coprod_kg.commands import COMMANDS
+
+    for name in COMMANDS:
+        assert cli.commands[name].name == name
+    modules = {path.stem for path in Path(coprod_kg.commands.__file__).parent.glob("*.py")}
+    assert modules - {"__init__", "options", "layout"} == {m for m, _ in COMMANDS.values()}
 
 
 def test_the_version_is_the_installed_distribution_s():

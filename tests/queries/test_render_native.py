@@ -111,3 +111,27 @@ def test_native_rows_cross_the_query_worker_unchanged(oxigraph) -> None:
     assert timeout is not None
     assert bounded.variables == direct.variables and len(bounded.terms) > 0
     assert bounded.terms == direct.terms
+
+
+@pytest.mark.parametrize("lexical", ["0", "-0", "80", "80.0", "1.20", "0.5", "-0.50", "100",
+                                     "007", "1e3", "abc", " 5 ", "+5", ".5", "5.", "10.01",
+                                     "12345678901234567890", "1234567890123456789012345678.5"])
+def test_decimals_read_without_the_decimal_module_as_with_it(lexical) -> None:
+    """canonical_decimal writes Oxigraph's own forms (`80`, `1.5`) without importing
+    decimal: the same text as the Decimal reading of every other form."""
+    from decimal import Decimal, InvalidOperation
+
+    from coprod_kg.graph.results import canonical_decimal
+
+    try:
+        number = Decimal(lexical.strip())
+    except InvalidOperation:
+        number = None
+    if number is None:
+        expected = lexical
+    elif number == 0:
+        expected = "0.0"
+    else:
+        plain = format(number.normalize(), "f")
+        expected = plain if "." in plain else f"{plain}.0"
+    assert canonical_decimal(lexical) == expected

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -65,6 +64,8 @@ def table_width(width: int | None) -> int:
     if width is not None:
         return width
     if sys.stdout.isatty():
+        import shutil
+
         return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     return DEFAULT_WIDTH
 

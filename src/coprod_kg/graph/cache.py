@@ -27,8 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -188,6 +186,8 @@ def _read_alias(root: Path, fast_key: str) -> str | None:
 
 
 def _write_alias(root: Path, fast_key: str, key: str) -> None:
+    import tempfile  # tempfile and shutil: not imported by a warm command
+
     folder = root / "keys"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -201,6 +201,9 @@ def _write_alias(root: Path, fast_key: str, key: str) -> None:
 
 def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
            ) -> CachedStore:
+    import shutil
+    import tempfile
+
     try:
         (root / "tmp").mkdir(parents=True, exist_ok=True)
         (root / "stores").mkdir(parents=True, exist_ok=True)
@@ -272,6 +275,9 @@ def prune_stores(store_dir: Path | str | None = None, *, keep: int | None = None
 
 def _remove_unused(root: Path, store: CachedStore) -> bool:
     """Remove a store unless a process holds it: it leaves stores/ in one rename."""
+    import shutil
+    import tempfile
+
     try:
         with (store.folder / MANIFEST).open("rb") as handle:
             if fcntl is not None:
@@ -297,6 +303,8 @@ def _prune_keys(root: Path) -> None:
 
 
 def _prune_stale_builds(root: Path) -> None:
+    import shutil
+
     folder = root / "tmp"
     now = time.time()
     for path in folder.glob("*") if folder.is_dir() else ():
@@ -329,6 +337,8 @@ def cache_info(store_dir: Path | str | None = None) -> dict:
 def clear_cache(store_dir: Path | str | None = None) -> int:
     """Remove every cached store (and the keys, and builds left behind); returns how many
     stores were removed. Only the cache's own subfolders are touched."""
+    import shutil
+
     root = cache_root(store_dir)
     removed = len(list((root / "stores").glob("*"))) if (root / "stores").is_dir() else 0
     for name in ("keys", "stores", "tmp"):

@@ -220,9 +220,18 @@ def memoised_conversion() -> Callable[[Any], Any]:
     return convert
 
 
+_WHOLE = re.compile(r"-?[1-9][0-9]*")
+_FRACTION = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]")
+
+
 def canonical_decimal(lexical: str) -> str:
     """One spelling per decimal, XSD 1.0's canonical form, which our data and rdflib write:
     `80.0` (Oxigraph and Virtuoso answer `80`), `1.2` (not `1.20`), `0.0`."""
+    if len(lexical) <= 20:  # Oxigraph's own forms, without importing decimal
+        if _WHOLE.fullmatch(lexical):
+            return f"{lexical}.0"
+        if _FRACTION.fullmatch(lexical):
+            return lexical
     from decimal import Decimal, InvalidOperation
 
     try:

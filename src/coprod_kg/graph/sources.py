@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 FOLDERS = ("ontology", "data", "shapes", "queries")
+MAPPINGS_FOLDER = "mappings"
+SSSOM_SUFFIX = ".sssom.tsv"
 
 
 def bundled_root() -> Path:
@@ -86,3 +89,12 @@ RDF_SUFFIXES = {
     ".json": "json-ld",
     ".rdf": "xml",
 }
+
+
+def mapping_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
+    """The SSSOM files to load: data/mappings/ of the bundled data, or every *.sssom.tsv
+    below a --source folder (files given directly are RDF files, not mapping sets)."""
+    if source_paths:
+        folders = [Path(p) for p in source_paths if Path(p).is_dir()]
+        return sorted(f for folder in folders for f in folder.rglob(f"*{SSSOM_SUFFIX}"))
+    return sorted((data_dir() / MAPPINGS_FOLDER).glob(f"*{SSSOM_SUFFIX}"))

@@ -7,7 +7,6 @@ and column; links.sssom_validation runs the reference validator (sssom-py) for t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,8 +15,8 @@ from coprod_kg import namespaces
 from coprod_kg.errors import SourceParseError
 from coprod_kg.graph.datasets import MATCH_PREDICATES
 
-MAPPINGS_FOLDER = "mappings"
-SSSOM_SUFFIX = ".sssom.tsv"
+# where mapping sets are: in graph.sources (a warm command lists them, reads none)
+from coprod_kg.graph.sources import MAPPINGS_FOLDER, SSSOM_SUFFIX, mapping_files  # noqa: F401
 
 REQUIRED_METADATA = ("curie_map", "mapping_set_id", "license")
 REQUIRED_COLUMNS = (
@@ -81,17 +80,6 @@ class MappingSet:
     creators: tuple[str, ...] = ()
     creator_labels: tuple[str, ...] = ()
     mappings: tuple[Mapping, ...] = field(default_factory=tuple)
-
-
-def mapping_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
-    """The SSSOM files to load: data/mappings/ of the bundled data, or every *.sssom.tsv
-    below a --source folder (files given directly are RDF files, not mapping sets)."""
-    from coprod_kg.graph import sources
-
-    if source_paths:
-        folders = [Path(p) for p in source_paths if Path(p).is_dir()]
-        return sorted(f for folder in folders for f in folder.rglob(f"*{SSSOM_SUFFIX}"))
-    return sorted((sources.data_dir() / MAPPINGS_FOLDER).glob(f"*{SSSOM_SUFFIX}"))
 
 
 def read_mapping_set(path: Path) -> MappingSet:

@@ -217,7 +217,7 @@ def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path 
     read-only in milliseconds with OxigraphStore.open_directory."""
     from coprod_kg.graph.load import load_graph
     from coprod_kg.graph.materialise import add_links_to_oxigraph
-    from coprod_kg.graph.sssom import mapping_files
+    from coprod_kg.graph.sources import mapping_files
 
     paths = list(source_paths) if source_paths else None
     store = OxigraphStore.from_files(source_files(paths), location=location,
@@ -361,7 +361,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     first when no store holds the sources as they are now."""
     from coprod_kg.graph.cache import current_store
     from coprod_kg.graph.load import load_graph
-    from coprod_kg.graph.sssom import mapping_files
+    from coprod_kg.graph.sources import mapping_files
 
     paths = list(source_paths) if source_paths else None
     files = source_files(paths) + list(mapping_files(paths))

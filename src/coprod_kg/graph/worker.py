@@ -12,7 +12,6 @@ reach another host.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import select
@@ -131,6 +130,8 @@ def _child(action: Callable[[], object], write_end: int, offline: bool) -> None:
 
 def _libc():
     try:
+        import ctypes  # in the child only
+
         return ctypes.CDLL(None, use_errno=True)
     except OSError:
         return None

@@ -17,7 +17,6 @@ outermost WHERE group, where FILTERs and BINDs of that group see them.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from coprod_kg.errors import InputError
 from coprod_kg.graph import sources
 from coprod_kg.graph.guard import strip_comments
 from coprod_kg.namespaces import IRI_FORBIDDEN
+from coprod_kg.queries.header import parse_header
 
 TYPES = ("iri", "number", "literal", "integer", "decimal", "string")
 # grlc's prefix_datatype form `?_name_xsd_TYPE`: the XSD datatypes a parameter may take
@@ -130,35 +130,6 @@ def read_query(path: Path) -> StoredQuery:
     )
 
 
-def parse_header(text: str, path: Path | str = "<query>") -> dict:
-    """The YAML of the leading `#+` comment lines (an empty dict when there are none)."""
-    import yaml
-
-    from coprod_kg.graph.safe_yaml import safe_loader
-
-    lines = []
-    for line in text.splitlines():
-        if line.startswith("#+"):
-            lines.append(line[3:] if line.startswith("#+ ") else line[2:])
-        elif line.strip() and not line.lstrip().startswith("#"):
-            break
-    if not lines:
-        return {}
-    try:
-        header = yaml.load("\n".join(lines), Loader=safe_loader())  # noqa: S506
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None)
-        raise InputError(f"{path}{where}: the #+ header is not valid YAML"
-                         f"{': ' + problem if problem else ''}") from None
-    if header is None:
-        return {}
-    if not isinstance(header, dict):
-        raise InputError(f"{path}: the #+ header must be a YAML mapping")
-    return header
-
-
 def _defaults_of(raw, path: Path) -> dict[str, str]:
     """grlc writes defaults as a list of one-key maps; a plain mapping is accepted too."""
     if raw is None:
@@ -194,6 +165,8 @@ def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     names = [path.stem for path in query_files(folder)]
     if name in names:
         return read_query((folder or sources.queries_dir()) / f"{name}.rq")
+    import difflib
+
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}?" if close else "; `coprod-kg queries` lists them"
     raise InputError(f"unknown query {name!r}{hint}")

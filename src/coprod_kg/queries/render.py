@@ -6,7 +6,6 @@ result formats).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import textwrap
@@ -86,6 +85,8 @@ def to_sparql_json(result: QueryResult) -> dict:
 def to_csv(result: QueryResult) -> str:
     """SPARQL 1.1 CSV: plain values, IRIs in full, no datatypes or language tags."""
     buffer = io.StringIO()
+    import csv
+
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.terms:
