@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 import pytest
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from coprod_kg.cli import cli
 from fixtures_browser import Watched, browser_fixture, build_site, new_context, server_fixture
@@ -253,6 +253,106 @@ def test_site_opens_from_file_urls(browser, web_root):
             .click()
         assert page.page.locator("article#oxleas-complaints .figure-value").inner_text() == "80%"
         assert page.errors == []
+    finally:
+        context.close()
+
+
+def search_from(page, text: str) -> list[tuple[str, str, str]]:
+    """Type `text` into the search box of the open page and submit it; the results as
+    (kind line, title, href), in the order shown."""
+    page.get_by_role("search").get_by_label("Search").fill(text)
+    page.get_by_role("search").get_by_role("button", name="Go").click()
+    page.wait_for_url("**/search.html?q=*")
+    page.locator("#search-status").filter(has_text="“").wait_for()
+    results = page.locator("#search-results > li")
+    return [(item.locator(".search-kind").inner_text(), item.locator("a").inner_text(),
+             item.locator("a").get_attribute("href")) for item in results.all()]
+
+
+def outcomes_mentioning(graph, word: str) -> set[str]:
+    """The outcome pages (case study page#outcome) whose label or quote has a word that starts
+    with `word`, by a query of the test's own."""
+    rows = graph.query(
+        """
+        PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?cs ?o WHERE {
+          ?cs cpo:hasOutcome ?o . ?o rdfs:label ?label . OPTIONAL { ?o cpo:quote ?quote }
+          FILTER(REGEX(CONCAT(STR(?label), " ", COALESCE(STR(?quote), "")), ?pattern, "i"))
+        }""",
+        initBindings={"pattern": Literal(f"\\b{word}")},
+    )
+    return {f"case-studies/{str(cs).rsplit('/', 1)[1]}.html#{str(o).rsplit('/', 1)[1]}"
+            for cs, o in rows}
+
+
+def test_search_from_file_urls_finds_age_uks_admissions(browser, web_root, bundled_graph,
+                                                         artifacts):
+    """The index is built with the site and loaded as a script: search works from file://.
+    "admissions" finds Age UK's two admissions outcomes (and no other outcome), the later
+    evidence about them, the hospital-use answer page and the case study; the outcome that
+    later evidence contradicts says so."""
+    context = new_context(browser, viewport={"width": 375, "height": 800})
+    watcher = Watched(context.new_page())
+    page = watcher.page
+    try:
+        page.goto((web_root / "site" / "case-studies" / "popp.html").as_uri())
+        results = search_from(page, "admissions")
+        assert page.locator("#search-status").inner_text() == "5 results for “admissions”."
+        age_uk = "Case study 4: Age UK Personalised Integrated Care Programme"
+        assert set(results) == {
+            (f"Outcome · {age_uk}", "31% reduction in all hospital admissions",
+             "case-studies/age-uk-personalised-integrated-care.html#age-uk-all-admissions"),
+            (f"Outcome · {age_uk}", "26% reduction in non-elective hospital admissions",
+             "case-studies/age-uk-personalised-integrated-care.html"
+             "#age-uk-non-elective-admissions"),
+            (f"Later evidence · {age_uk}", "26% reduction in non-elective hospital admissions; "
+             "31% reduction in all hospital admissions",
+             "case-studies/age-uk-personalised-integrated-care.html#nuffield-trust-2019-admissions"),
+            ("Outcome domain", "Hospital use: what the evidence says",
+             "evidence/hospital-use.html"),
+            ("Case study", age_uk, "case-studies/age-uk-personalised-integrated-care.html"),
+        }
+        assert {href for kind, _, href in results if kind.startswith("Outcome ·")} == (
+            outcomes_mentioning(bundled_graph, "admission"))
+        contradicted = page.locator(
+            '#search-results > li:has(a[href$="#age-uk-non-elective-admissions"])')
+        assert contradicted.locator(".search-note").inner_text() == (
+            "Later evidence (our reading): contradicted")
+        page.screenshot(path=str(artifacts / "site-search-admissions.png"), full_page=True)
+
+        page.get_by_role("link", name="31% reduction in all hospital admissions",
+                         exact=True).click()
+        page.wait_for_url("**/age-uk-personalised-integrated-care.html#age-uk-all-admissions")
+        assert page.locator("article#age-uk-all-admissions .figure-value").inner_text() == "31%"
+
+        # a word of a quote, not of the outcome's label: POPP's A&E outcome
+        assert "Emergency" not in "Use of A&E departments reduced by 29 per cent"
+        results = search_from(page, "emergency departments")
+        assert [(title, href) for kind, title, href in results if kind.startswith("Outcome ·")] \
+            == [("Use of A&E departments reduced by 29 per cent",
+                 "case-studies/popp.html#popp-ae-use")]
+        assert outcomes_mentioning(bundled_graph, "emergency departments") == {
+            "case-studies/popp.html#popp-ae-use"}
+        assert search_from(page, "the") == []
+        assert page.locator("#search-status").inner_text() == (
+            "“the” has only common words, which the search skips.")
+        assert search_from(page, "zzzz") == []
+        assert page.locator("#search-status").inner_text() == "Nothing found for “zzzz”."
+        assert watcher.errors == []
+    finally:
+        context.close()
+
+
+def test_search_without_javascript_says_how_to_browse(browser, server):
+    context = new_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/site/search.html?q=admissions")
+        note = page.locator("main .note")
+        assert note.inner_text().startswith("Search runs in your browser and needs JavaScript.")
+        assert note.get_by_role("link", name="case study").get_attribute("href") == (
+            "case-studies/index.html")
     finally:
         context.close()
 

@@ -104,7 +104,7 @@ def test_every_page_is_written(site, bundled_graph):
     assert len(case_studies) == 6 and len(principles) == 6
     expected = {
         "index.html", "gap-map.html", "gap-map-table.html", "references.html", "ontology.html",
-        "case-studies/index.html", "principles/index.html", "queries/index.html",
+        "case-studies/index.html", "principles/index.html", "queries/index.html", "search.html",
         *(f"case-studies/{slug(cs)}.html" for (cs,) in case_studies),
         *(f"principles/{slug(p)}.html" for (p,) in principles),
         *(f"evidence/{domain}.html" for domain in (
@@ -669,3 +669,59 @@ def test_each_outcome_card_carries_its_badges_at_the_top(site):
                         r'\s*<ul class="badges">(.*?)</ul>', core, re.S)
     assert _plain(article.group(1)).startswith(
         "◌ Planned (expected, no result in the review) ◌ Planned, no result yet")
+
+
+def search_data(site: Path) -> dict:
+    script = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    prefix, _, data = script.partition("window.COPROD_KG_SEARCH = ")
+    assert prefix.startswith("//") and data.endswith(";\n")
+    return json.loads(data[:-2])
+
+
+def test_the_search_index_finds_outcomes_by_label_quote_and_category(site, bundled_graph):
+    """The prebuilt index (lunr.js format, built by lunr.py): one document per case study,
+    outcome, later finding, learning point, principle, outcome domain and reference; each
+    links to a page of the site. Searched here with lunr.py itself."""
+    from lunr.index import Index
+
+    data = search_data(site)
+    documents = data["documents"]
+    kinds = {}
+    for doc in documents:
+        kinds[doc["kind"]] = kinds.get(doc["kind"], 0) + 1
+        page, _, anchor = doc["url"].partition("#")
+        assert (site / page).is_file(), doc["url"]
+        if anchor:
+            assert f'id="{anchor}"' in (site / page).read_text(encoding="utf-8"), doc["url"]
+    counts = {name: len(list(bundled_graph.query(f"""
+        PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+        SELECT DISTINCT ?x WHERE {{ {pattern} }}"""))) for name, pattern in {
+        "Case study": "?x a cpo:CaseStudy", "Outcome": "?cs cpo:hasOutcome ?x",
+        "Later evidence": "?x a cpo:LaterEvidence", "Principle": "?x a cpo:Principle",
+        "Learning point": "?cs cpo:hasLearningPoint ?x"}.items()}
+    assert {k: kinds[k] for k in counts} == counts
+    assert counts["Outcome"] == 31 and kinds["Outcome domain"] == 6
+
+    index = Index.load(data["index"])
+
+    def found(text: str) -> set[str]:
+        return {documents[int(hit["ref"])]["url"] for hit in index.search(text)
+                if documents[int(hit["ref"])]["kind"] == "Outcome"}
+
+    age_uk = "case-studies/age-uk-personalised-integrated-care.html"
+    assert found("admissions") == {f"{age_uk}#age-uk-all-admissions",
+                                   f"{age_uk}#age-uk-non-elective-admissions"}
+    # "A&E" in the label, "Accident and Emergency" in the quote and the category definition
+    assert found("A&E") == found("+accident +emergency") == {"case-studies/popp.html#popp-ae-use"}
+    assert found("volunteers") == {f"{age_uk}#age-uk-volunteering"}
+
+
+def test_lunr_js_is_the_npm_package_s_own_file(repo_root):
+    """The site's lunr.min.js is lunr 2.3.9 from npm (MIT; its licence ships beside it)."""
+    vendored = TEMPLATES / "assets" / "vendor"
+    package = repo_root / "tests" / "node" / "node_modules" / "lunr"
+    if not package.is_dir():
+        pytest.skip("tests/node/node_modules is not installed (make node-deps installs it)")
+    assert json.loads((package / "package.json").read_text())["version"] == "2.3.9"
+    assert (vendored / "lunr.min.js").read_bytes() == (package / "lunr.min.js").read_bytes()
+    assert (vendored / "lunr.LICENSE.txt").read_bytes() == (package / "LICENSE").read_bytes()

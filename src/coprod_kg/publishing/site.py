@@ -36,6 +36,7 @@ from coprod_kg.publishing.gapmap import (
     principle_view,
 )
 from coprod_kg.publishing.resources import Resource, rows_of, write_resources
+from coprod_kg.publishing.search import search_documents, search_index_script
 from coprod_kg.publishing.sitedata import (
     duration_text,
     figure_text,
@@ -396,6 +397,7 @@ def render_pages(content: SiteContent) -> dict[str, str]:
     page("references.html", "references.html")
     page("ontology.html", "ontology.html")
     page("queries/index.html", "queries.html")
+    page("search.html", "search.html")
     from coprod_kg.publishing.site_output import live_links_only
 
     return {path: live_links_only(text) for path, text in pages.items()}
@@ -450,6 +452,8 @@ def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], stor
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     shutil.copytree(TEMPLATES / "assets", staging / "assets")
+    (staging / "assets" / "search-index.js").write_text(
+        search_index_script(search_documents(content)), encoding="utf-8")
     svg = gap_map_svg(content.gap_map, title=map_title(), source_note=source_note(content))
     (staging / "gap-map.svg").write_text(svg, encoding="utf-8")
     for query in content.stored_queries:
