@@ -338,10 +338,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--process-sizes", default="10000",
                         help="sizes (of --sizes) whose data folder is also queried by whole "
                              "`coprod-kg` processes; --disk-size always is, unless 0")
+    parser.add_argument("--process-only", action="store_true",
+                        help="only the whole-process timings (--process-sizes, --disk-size): "
+                             "their section of --output is replaced, the rest kept")
     parser.add_argument("--output", default=str(HERE / "results.md"))
     args = parser.parse_args(argv)
     if args.worker:
         run_worker(args.worker)
+        return
+    if args.process_only:
+        process_only(args)
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
@@ -381,6 +387,34 @@ def main(argv: list[str] | None = None) -> None:
     temporary.write_text(text, encoding="utf-8")
     temporary.replace(output)
     log(f"wrote {output} ({total:.0f} s in all)")
+
+
+def process_only(args) -> None:
+    """Re-measure the whole-process section of an existing results file in place."""
+    output = Path(args.output)
+    text = output.read_text(encoding="utf-8")
+    start = text.index(whole_process.HEADING)
+    end = text.index("\n## ", start + len(whole_process.HEADING)) + 1
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="coprod-kg-bench-") as folder:
+        workdir = Path(folder)
+        sizes = [int(s) for s in args.process_sizes.split(",") if s.strip()]
+        sizes += [args.disk_size] if args.disk_size else []
+        for size in sizes:
+            generate(size, workdir)
+        process = whole_process.measure(args, [s for s in sizes if s != args.disk_size],
+                                        workdir, log)
+    total = time.perf_counter() - started
+    note = (f"Measured again on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
+            f"alone (`python benchmarks/run.py --process-only`, {total:.0f} s; load average "
+            f"at the end {', '.join(f'{x:.2f}' for x in os.getloadavg())}); the other "
+            "sections are from the run above.")
+    section = whole_process.render(process, note)
+    temporary = output.with_suffix(".md.tmp")
+    temporary.write_text(text[:start] + "\n".join(section) + "\n" + text[end:],
+                         encoding="utf-8")
+    temporary.replace(output)
+    log(f"wrote the whole-process section of {output} ({total:.0f} s)")
 
 
 # --------------------------------------------------------------------------
