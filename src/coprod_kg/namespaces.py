@@ -47,12 +47,16 @@ PREFIXES: dict[str, str] = {
     # groupings of the evidence map (data/curation/map-groupings.ttl)
     "domain": INSTANCES + "outcome-domain/",
     "family": INSTANCES + "intervention-family/",
-    # the evaluation layer (data/evaluation-schemes.ttl)
+    # the evaluation layer (schemes: data/evaluation-schemes.ttl; our records of risk of
+    # bias and certainty: data/curation/risk-of-bias.ttl, certainty.ttl)
     "comparator": INSTANCES + "comparator/",
     "measure": INSTANCES + "effect-measure/",
     "item": INSTANCES + "reporting-item/",
     "rob": INSTANCES + "risk-of-bias/",
     "instrument": INSTANCES + "instrument/",
+    "certainty": INSTANCES + "certainty/",
+    "robrecord": INSTANCES + "risk-of-bias-record/",
+    "judgement": INSTANCES + "certainty-judgement/",
     # the review's text-only facts in structured form (data/review-structure/)
     "comp": INSTANCES + "approach-component/",
     "actor": INSTANCES + "actor/",

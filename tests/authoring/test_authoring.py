@@ -51,6 +51,9 @@ outcomes:
     quote: "The results were impressive, with complaints reduced by 80 per cent over 14 months."
     page: 5
     sources: [kings-fund-ebcd-oxleas]
+    comparator: none-stated
+    measure_type: relative-change
+    not_reported: [sample-size, confidence-interval]
 alignments:
   - id: test-case-peer-support
     principle: peer-support-networks
@@ -216,7 +219,7 @@ def _replace_line(text: str, old: str, new: str) -> str:
 BAD_TEMPLATES = {
     "invalid YAML": (
         lambda: VALID + "  - [unclosed\n", 2,
-        "{file}:30:1: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+        "{file}:33:1: invalid YAML: expected ',' or ']', but got '<stream end>'"),
     "missing required field": (
         lambda: _replace_line(VALID, 'title: "Oxleas NHS Mental Health Trust - Experience based '
                               'co-design (EBCD) toolkit"\n', ""), 2,
@@ -229,7 +232,7 @@ BAD_TEMPLATES = {
     "unknown principle": (
         lambda: _replace_line(VALID, "principle: peer-support-networks", "principle: kindness"),
         2,
-        "{file}:25: alignments[0].principle: unknown principle 'kindness' (expected one of: "
+        "{file}:28: alignments[0].principle: unknown principle 'kindness' (expected one of: "
         "asset-based, blurring-distinctions, building-on-capabilities, "
         "facilitating-not-delivering, peer-support-networks, reciprocity-and-mutuality)"),
     "unknown category": (
@@ -246,7 +249,7 @@ BAD_TEMPLATES = {
         "{data}/case-studies/01-oxleas-ebcd.ttl"),
     "duplicate IRI in the template": (
         lambda: VALID + SECOND_ALIGNMENT, 2,
-        "{file}:29: alignments[1].id: duplicate IRI al:test-case-peer-support: alignments[0] "
+        "{file}:32: alignments[1].id: duplicate IRI al:test-case-peer-support: alignments[0] "
         "has the same id"),
     "a case number another case study has": (
         lambda: _replace_line(VALID, "page: 5\n", "case_number: 1\npage: 5\n"), 2,
@@ -256,6 +259,11 @@ BAD_TEMPLATES = {
         lambda: _replace_line(VALID, "    unit: percent\n", ""), 1,
         "{file}:12: outcomes[0].unit: The figure needs exactly one unit (qudt:unit), an IRI such "
         "as unit:PERCENT, cur:GBP or unit:NUM."),
+    "an evaluation layer without its comparator": (
+        lambda: _replace_line(VALID, "    comparator: none-stated\n", ""), 1,
+        "{file}:12: outcomes[0].comparator: The figure needs exactly one comparator "
+        "(cpo:comparator), a concept of the comparators scheme: comparator:none-stated where the "
+        "source states no comparison."),
 }
 
 
@@ -348,6 +356,8 @@ def test_export_template_accepts_slug_curie_and_iri(runner):
         "quote": "The results were impressive, with complaints reduced by 80 per cent over 14 "
                  "months.",
         "page": 5, "sources": ["kings-fund-ebcd-oxleas"], "reported_in": "review",
+        "comparator": "none-stated", "measure_type": "relative-change",
+        "not_reported": ["confidence-interval", "sample-size"],
     }
     assert [lp["position"] for lp in document["learning_points"]] == [1, 2, 3, 4]
 
@@ -372,7 +382,12 @@ def test_export_refuses_what_the_template_cannot_hold(tmp_path):
 
 
 def test_shape_warnings_are_reported_but_do_not_stop_the_import(runner, tmp_path, data_copy):
-    template = write(tmp_path, "case.yaml", _replace_line(VALID, "    time_frame: P14M\n", ""))
+    # no time frame: stated as not reported (the evaluation layer), and warned about
+    no_time_frame = _replace_line(
+        _replace_line(VALID, "    time_frame: P14M\n", ""),
+        "not_reported: [sample-size, confidence-interval]",
+        "not_reported: [sample-size, confidence-interval, follow-up]")
+    template = write(tmp_path, "case.yaml", no_time_frame)
     result = import_(runner, template, "--data-dir", data_copy)
     assert result.exit_code == 0, result.output
     assert result.stderr == (

@@ -82,6 +82,12 @@ def templates(draw, allowed: dict[str, list[str]]) -> dict:
             outcome["value"] = [draw(decimal_text(0, 100 if unit == "percent" else 100000))]
         if draw(st.booleans()):
             outcome["time_frame"] = [draw(st.sampled_from(["P14M", "P1Y", "P3Y", "P9M"]))]
+        if kind == "quantified":  # the evaluation layer (shapes/evaluation.ttl)
+            outcome["comparator"] = [draw(st.sampled_from(allowed["comparator"]))]
+            outcome["measure_type"] = [draw(st.sampled_from(allowed["effect measure type"]))]
+            outcome["not_reported"] = sorted(
+                ["sample-size", "confidence-interval"]
+                + ([] if "time_frame" in outcome else ["follow-up"]))
         outcomes.append({k: v for k, v in outcome.items()})
     document["outcomes"] = sorted(outcomes, key=lambda o: o["id"][0])
     document["figures"] = []

@@ -98,7 +98,8 @@ def test_new_sheet_has_header_drop_downs_and_explanations(runner, tmp_path):
                                     "unclear"]
     explained = {row[0]: row for row in book["Columns"].iter_rows(min_row=2, values_only=True)}
     assert set(explained) == set(header)
-    assert explained["comparator"][4].startswith("Not held:")
+    assert explained["strength"][4].startswith("Not held:")
+    assert explained["comparator"][4].startswith("For a quantified outcome (required)")
     csv_path = tmp_path / "template.csv"
     assert runner.invoke(cli, ["new", "sheet", "-o", str(csv_path)]).exit_code == 0
     assert read_csv(csv_path) == [header]
@@ -211,10 +212,15 @@ BAD = {
                        f"{_cell('value')}: 140.0 is not a valid percentage (expected a number "
                        "from 0 to 100 when the unit is percent)"),
     "duplicate row": (read_csv(SHEET) + [read_csv(SHEET)[3]], "A9: row 9 repeats row 4"),
-    "value a comparator": (_edited("comparator", "usual care"),
-                           f"{_cell('comparator')}: comparator: the ontology has no property "
-                           "for an outcome's comparator yet; leave the column empty (its value "
-                           "would be lost)"),
+    "unknown comparator": (_edited("comparator", "usual-care"),
+                           f"{_cell('comparator')}: unknown comparator 'usual-care' (expected "
+                           "one of: before-after-same-group, concurrent-control, "
+                           "national-or-regional-average, none-stated)"),
+    "value a strength": (_edited("strength", "strong"),
+                         f"{_cell('strength')}: strength: the strength of a principle alignment "
+                         "is our curation, recorded in data/curation/alignments.ttl by the "
+                         "rubric of docs/curation.md, not in a sheet; leave the column empty "
+                         "(its value would be lost)"),
 }
 
 

@@ -40,7 +40,7 @@ def fixture_base(repo_root: Path) -> Graph:
     graph = Graph()
     for path in sources.ontology_files():
         parse_file(graph, path)
-    for name in ("schemes.ttl", "principles.ttl"):
+    for name in ("schemes.ttl", "evaluation-schemes.ttl", "principles.ttl"):
         parse_file(graph, repo_root / "data" / name)
     return graph
 

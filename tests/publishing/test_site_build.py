@@ -519,7 +519,7 @@ CURATED_ON_PAGES = [
          ?link cpo:aboutClaim ?claim ; cpo:rationale ?text .
          { ?cs cpo:hasOutcome|cpo:hasProgrammeFigure ?claim }
          UNION { ?claim a cpo:CaseStudy . BIND(?claim AS ?cs) } }"""),
-    ("case study grade", """SELECT ?cs ?text ("Evidence grade (our reading)" AS ?label) WHERE {
+    ("case study grade", """SELECT ?cs ?text ("Study design level (our reading)" AS ?label) WHERE {
          ?g cpo:gradedEntity ?cs ; cpo:rationale ?text . ?cs a cpo:CaseStudy }"""),
     ("outcome note", """SELECT ?cs ?text ("Our note:" AS ?label) WHERE {
          ?cs cpo:hasOutcome ?outcome . ?outcome cpo:ambiguityNote ?text }"""),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -58,7 +59,9 @@ def voice_of(parts: dict[str, Graph], subject: str) -> set[str]:
 
 BY_PREDICATE = {URIRef(CPO + "ambiguityNote"), URIRef("http://www.w3.org/2004/02/skos/core#"
                 "editorialNote"), URIRef(CPO + "evidenceStatus"),
-                URIRef("http://purl.org/dc/terms/source")}
+                URIRef("http://purl.org/dc/terms/source"),
+                *(URIRef(CPO + name) for name in ("comparator", "effectMeasureType", "instrument",
+                                                   "notReported"))}
 
 
 def voice_by_subject(parts: dict[str, Graph], subject: str) -> set[str]:
@@ -149,6 +152,10 @@ CURATED_BY_PREDICATE = [
     # the per-figure source of a claim: an outcome, a programme figure
     (ID + "outcome/oxleas-complaints", DCTERMS + "source"),
     (ID + "figure/popp-reach", DCTERMS + "source"),
+    # the evaluation layer we read into a figure of the review
+    (ID + "outcome/oxleas-complaints", CPO + "comparator"),
+    (ID + "outcome/oxleas-complaints", CPO + "effectMeasureType"),
+    (ID + "outcome/oxleas-complaints", CPO + "notReported"),
 ]
 
 
@@ -161,6 +168,21 @@ def test_curated_predicates_are_curation_never_the_review(graph, parts, subject,
         assert found == (triples if name == "curation" else set()), name
     # the subject's other statements keep their voice
     assert voice_by_subject(parts, subject) == {"review"}
+
+
+def test_the_evaluation_layer_of_a_later_figure_is_curation_its_values_later_evidence(
+    graph, parts,
+):
+    figure = URIRef(ID + "later-evidence-figure/palmer-2021-ras-r-difference")
+    ours = {(figure, URIRef(CPO + name), None) for name in (
+        "comparator", "effectMeasureType", "instrument", "notReported")}
+    for name, part in parts.items():
+        read = {(s, p, o) for s, p, o in part.triples((figure, None, None))
+                if (s, p, None) in ours}
+        assert bool(read) == (name == "curation"), name
+    later = parts["later-evidence"]
+    assert later.value(figure, URIRef(CPO + "ciLower")) == Literal(Decimal("-3.81"))
+    assert later.value(figure, URIRef(CPO + "confidenceLevel")) == Literal(Decimal("95.0"))
 
 
 def test_no_note_status_or_claim_source_is_left_in_the_review(graph, parts):

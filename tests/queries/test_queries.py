@@ -564,6 +564,8 @@ def test_quote_search_finds_the_same_quote(store):
     rows = library_rows(store, "quote-search", text="OVERNIGHT hospital")
     assert sorted(project(rows, "subject", "field", "page"), key=str) == [
         ("cat:overnight-hospital-stays", "label", None),
+        # our certainty judgement on it, labelled from its parts (data/curation/certainty.ttl)
+        ("judgement:popp-overnight-stays", "label", None),
         ("out:popp-overnight-stays", "category: Overnight hospital stays", 6),
         ("out:popp-overnight-stays", "label", 6),
         ("out:popp-overnight-stays", "quote", 6),

@@ -36,6 +36,7 @@ OWN_SHAPE_FILES = (
     "reference.ttl",
     "ontology-style.ttl",
     "review-structure.ttl",
+    "evaluation.ttl",
 )
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
                      SH.target)
@@ -71,6 +72,35 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
         (EX["cs-warnings-only"], CPSH["CaseStudy-quantifiedOutcome"], W),
         (EX["cs-warnings-only"], CPSH["CaseStudy-studyDesign"], W),
         (EX["cs-warnings-only"], CPSH["CaseStudy-timeFrame"], W),
+    },
+    "evaluation-valid.ttl": set(),
+    "evaluation-invalid.ttl": {
+        (EX["fig-no-layer"], CPSH["Evaluation-comparator"], V),
+        (EX["fig-no-layer"], CPSH["Evaluation-measureType"], V),
+        (EX["fig-no-layer"], CPSH["EvaluationSampleSizeShape"], V),
+        (EX["fig-no-layer"], CPSH["EvaluationConfidenceIntervalShape"], V),
+        (EX["fig-no-layer"], CPSH["EvaluationFollowUpShape"], V),
+        (EX["fig-both-given"], CPSH["EvaluationSampleSizeShape"], V),
+        (EX["fig-both-given"], CPSH["EvaluationFollowUpShape"], V),
+        (EX["fig-off-scheme"], CPSH["Evaluation-comparator"], V),
+        (EX["fig-off-scheme"], CPSH["Evaluation-measureType"], V),
+        (EX["fig-off-scheme"], CPSH["Evaluation-notReported"], V),
+        (EX["fig-off-scheme"], CPSH["Evaluation-instrument"], V),
+        (EX["fig-half-interval"], CPSH["EvaluationConfidenceIntervalShape"], V),
+        (EX["fig-half-interval"], CPSH["Evaluation-confidenceLevel"], V),
+        (EX["rob-study-only"], CPSH["RiskOfBias-study"], V),
+        (EX["rob-study-only"], CPSH["RiskOfBias-tool"], V),
+        (EX["rob-study-only"], CPSH["RiskOfBias-judgement"], V),
+        (EX["certainty-empty"], CPSH["Certainty-figure"], V),
+        (EX["certainty-empty"], CPSH["Certainty-level"], V),
+        (EX["certainty-empty"], CPSH["Certainty-rationale"], V),
+        (EX["le-no-record"], CPSH["LaterEvidence-riskOfBias"], V),
+        # the later evidence shapes of a bare later evidence node (shapes/later-evidence.ttl)
+        (EX["le-no-record"], CPSH["LaterEvidence-finding"], V),
+        (EX["le-no-record"], CPSH["LaterEvidence-label"], V),
+        (EX["le-no-record"], CPSH["LaterEvidence-linked"], V),
+        (EX["le-no-record"], CPSH["LaterEvidence-source"], V),
+        (EX["lef-unit-twice"], CPSH["EvaluationUnitShape"], V),
     },
     "outcome-valid.ttl": set(),
     "outcome-invalid.ttl": {
@@ -184,12 +214,13 @@ def shapes_graph() -> Graph:
 
 @pytest.fixture(scope="module")
 def fixture_base(repo_root: Path) -> Graph:
-    """The real ontology, outcome/direction/design schemes, principles and alignment
-    strengths, for fixtures to use."""
+    """The real ontology, outcome/direction/design schemes, the evaluation layer's schemes,
+    principles and alignment strengths, for fixtures to use."""
     graph = Graph()
     for path in sources.ontology_files():
         parse_file(graph, path)
-    for name in ("schemes.ttl", "principles.ttl", "curation/provenance.ttl"):
+    for name in ("schemes.ttl", "evaluation-schemes.ttl", "principles.ttl",
+                 "curation/provenance.ttl"):
         parse_file(graph, repo_root / "data" / name)
     return graph
 

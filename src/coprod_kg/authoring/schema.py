@@ -107,6 +107,10 @@ DESIGN = _ref("study-design/", "design", CPO + "StudyDesign", "study design")
 STATUS = _ref("evidence-status/", "status", CPO + "EvidenceStatus", "evidence status")
 DOCUMENT = _ref("reference/", "ref", "http://purl.org/ontology/bibo/Document", "reference")
 REVIEW = _ref("", "cpr", CPO + "SourceReview", "source review")
+COMPARATOR = _ref("comparator/", "comparator", CPO + "Comparator", "comparator")
+MEASURE = _ref("effect-measure/", "measure", CPO + "EffectMeasureType", "effect measure type")
+INSTRUMENT = _ref("instrument/", "instrument", CPO + "Instrument", "instrument")
+REPORTING_ITEM = _ref("reporting-item/", "item", CPO + "ReportingItem", "reporting item")
 
 # The namespace of each kind of node a template mints.
 NODE_NAMESPACES = {
@@ -176,6 +180,36 @@ def _figures() -> list[Field]:
         Field("time_frame_qualifier", CPO + "timeFrameQualifier", "text",
               "The review's own qualifier on the time frame, such as within (an upper bound).",
               "within"),
+    ]
+
+
+def _evaluation() -> list[Field]:
+    """The evaluation layer of a quantified outcome (shapes/evaluation.ttl, docs/curation.md):
+    what the source compares it with, what kind of quantity it is, its confidence interval
+    and instrument, and what the source does not report."""
+    return [
+        Field("comparator", CPO + "comparator", "ref",
+              "For a quantified outcome (required): what the source compares the figure with: "
+              "before-after-same-group, concurrent-control, national-or-regional-average, or "
+              "none-stated where it states no comparison (never read one into 'reduced by').",
+              "none-stated", ref=COMPARATOR),
+        Field("measure_type", CPO + "effectMeasureType", "ref",
+              "For a quantified outcome (required): what kind of quantity the figure is: "
+              "relative-change, absolute-difference, ratio, proportion, count, amount, duration.",
+              "relative-change", ref=MEASURE),
+        Field("ci_lower", CPO + "ciLower", "decimal",
+              "The lower bound of the confidence interval, where the source gives one."),
+        Field("ci_upper", CPO + "ciUpper", "decimal",
+              "The upper bound of the confidence interval, where the source gives one."),
+        Field("confidence_level", CPO + "confidenceLevel", "decimal",
+              "The confidence interval's level in per cent (95.0), with the interval."),
+        Field("instrument", CPO + "instrument", "ref",
+              "The scale or questionnaire it was measured with, where the source names one.",
+              ref=INSTRUMENT),
+        Field("not_reported", CPO + "notReported", "ref",
+              "For a quantified outcome: each of sample-size, confidence-interval and follow-up "
+              "(the time frame) that the source does not report; each must be given or listed "
+              "here, never both.", "confidence-interval", many=True, ref=REPORTING_ITEM),
     ]
 
 
@@ -258,6 +292,7 @@ OUTCOME_FIELDS: list[Field] = [
           "mental-health-inpatients", many=True, ref=POPULATION),
     Field("sample_size", CPO + "sampleSize", "int", "Among how many people it was observed.",
           "325", minimum=0),
+    *_evaluation(),
     *_provenance(True, '"The results were impressive, with complaints reduced by 80 per cent '
                        'over 14 months."'),
     *_notes(),

@@ -33,7 +33,6 @@ TEXT_SEPARATOR = "\n\n"
 # Columns an extraction sheet often has that the graph cannot hold yet: a value in one of
 # them is an error (never silently dropped); an empty column is accepted.
 UNSUPPORTED: dict[str, str] = {
-    "comparator": "the ontology has no property for an outcome's comparator yet",
     "strength": ("the strength of a principle alignment is our curation, recorded in "
                  "data/curation/alignments.ttl by the rubric of docs/curation.md, not in a sheet"),
 }

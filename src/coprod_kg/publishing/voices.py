@@ -22,9 +22,10 @@ typed owl:AllDisjointClasses and the like, are vocabulary):
 
 The first that applies wins. Beside the rule by subject, one rule by predicate: on a node of
 the instance namespace, our notes (`cpo:ambiguityNote`, `skos:editorialNote`), the evidence
-status we assign (`cpo:evidenceStatus`) and the per-figure `dcterms:source` of a claim (an
-outcome or a programme figure) are curation, whatever the voice of their subject. So every
-triple has exactly one voice.
+status we assign (`cpo:evidenceStatus`), our reading of a figure's evaluation layer
+(`cpo:comparator`, `cpo:effectMeasureType`, `cpo:instrument`, `cpo:notReported`) and the
+per-figure `dcterms:source` of a claim (an outcome or a programme figure) are curation,
+whatever the voice of their subject. So every triple has exactly one voice.
 """
 
 from __future__ import annotations
@@ -96,14 +97,18 @@ EXISTS { { ?root prov:wasAttributedTo agent:coprod-kg-developers }
 }
 
 
-# Curated by predicate (true of the triple ?s ?p ?o): our notes, the evidence status and the
-# per-figure source of a claim, on a node of the instance namespace.
+# Curated by predicate (true of the triple ?s ?p ?o): our notes, the evidence status, the
+# evaluation layer we read into a figure and the per-figure source of a claim, on a node of
+# the instance namespace.
+CURATED_PREDICATES = ("cpo:ambiguityNote", "skos:editorialNote", "cpo:evidenceStatus",
+                      "cpo:comparator", "cpo:effectMeasureType", "cpo:instrument",
+                      "cpo:notReported")
 CLAIM_CLASSES = ("cpo:Outcome", "cpo:QuantifiedOutcome", "cpo:QualitativeOutcome",
                  "cpo:ExpectedOutcome", "cpo:ProgrammeFigure")
 CLASS_LIST = ",\n                   ".join(CLAIM_CLASSES)
 CURATED_TRIPLE = f"""\
 (isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/coprod-kg/id/")
-         && (?p IN (cpo:ambiguityNote, skos:editorialNote, cpo:evidenceStatus)
+         && (?p IN ({", ".join(CURATED_PREDICATES)})
              || (?p = dcterms:source && EXISTS {{ ?s a ?claimClass .
                  FILTER(?claimClass IN ({CLASS_LIST})) }})))"""
 
@@ -131,8 +136,8 @@ SUMMARY = {
     "later-evidence": "What later publications say, alone (later evidence, its figures and "
                       "its own references, in the reference file's words)",
     "curation": "Our curation alone (every statement of a node with the curation marking, "
-                "the curating agent and activity, our notes, the evidence status and the "
-                "per-figure source of each claim)",
+                "the curating agent and activity, our notes, the evidence status, the "
+                "evaluation layer of each figure and the per-figure source of each claim)",
     "vocabulary": "The vocabulary alone (the ontology, the terms it declares and the SKOS "
                   "schemes the data is written in)",
 }

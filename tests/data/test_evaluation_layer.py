@@ -1,0 +1,250 @@
+"""The evaluation layer (issue 14): every figure of a claim with its comparator, effect measure
+type, sample size, confidence interval and follow-up (or an explicit "not reported"), against
+the review and the reference file; the risk-of-bias records; the GRADE certainty judgements
+of the rubric; and the shapes that check them, on the bundled data both ways."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from coprod_kg.validation.shapes import validate_graph
+
+CPO = Namespace("https://w3id.org/coprod-kg/ontology#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ID = "https://w3id.org/coprod-kg/id/"
+SHAPES = "https://w3id.org/coprod-kg/shapes#"
+OUT, LEF = ID + "outcome/", ID + "later-evidence-figure/"
+NONE = "none-stated"
+
+# Every figure of a claim: (comparator, effect measure type, items not reported). The
+# comparison is the source's words only: "reduced by" states none.
+LAYER = {
+    OUT + "oxleas-complaints": (NONE, "relative-change", {"sample-size", "confidence-interval"}),
+    OUT + "popp-value-for-money": (NONE, "ratio", {"sample-size", "confidence-interval",
+                                                   "follow-up"}),
+    OUT + "popp-overnight-stays": (NONE, "relative-change", {"sample-size", "confidence-interval",
+                                                             "follow-up"}),
+    OUT + "popp-ae-use": (NONE, "relative-change", {"sample-size", "confidence-interval",
+                                                    "follow-up"}),
+    OUT + "popp-cost-reduction": (NONE, "absolute-difference", {"sample-size",
+                                                                "confidence-interval",
+                                                                "follow-up"}),
+    OUT + "popp-depression-anxiety": ("before-after-same-group", "proportion", {
+        "sample-size", "confidence-interval", "follow-up"}),
+    OUT + "popp-quality-of-life-value": (NONE, "amount", {"sample-size", "confidence-interval",
+                                                          "follow-up"}),
+    OUT + "popp-sustainability": (NONE, "proportion", {"sample-size", "confidence-interval",
+                                                       "follow-up"}),
+    OUT + "lac-costs": (NONE, "relative-change", {"sample-size", "confidence-interval",
+                                                  "follow-up"}),
+    OUT + "age-uk-all-admissions": (NONE, "relative-change", {"confidence-interval",
+                                                              "follow-up"}),
+    OUT + "age-uk-non-elective-admissions": (NONE, "relative-change", {"confidence-interval",
+                                                                       "follow-up"}),
+    OUT + "age-uk-wellbeing": (NONE, "relative-change", {"confidence-interval", "follow-up"}),
+    OUT + "age-uk-volunteering": (NONE, "proportion", {"confidence-interval", "follow-up"}),
+    OUT + "age-uk-social-care-costs": (NONE, "relative-change", {"confidence-interval",
+                                                                 "follow-up"}),
+    OUT + "accelerated-ebcd-activities": (NONE, "count", {"sample-size", "confidence-interval",
+                                                          "follow-up"}),
+    LEF + "palmer-2021-ras-r-difference": ("concurrent-control", "absolute-difference", {
+        "sample-size", "follow-up", "unit"}),
+    LEF + "springham-robert-2015-complaint-free-months": (NONE, "duration", {
+        "sample-size", "confidence-interval"}),
+    LEF + "popp-evaluation-benefit-range-gbp": (NONE, "ratio", {"sample-size",
+                                                                "confidence-interval",
+                                                                "follow-up"}),
+    LEF + "popp-evaluation-users-count": (NONE, "count", {"sample-size", "confidence-interval",
+                                                          "follow-up"}),
+    LEF + "nuffield-trust-2019-people": (NONE, "count", {"confidence-interval", "follow-up"}),
+    LEF + "nuffield-trust-2019-areas": (NONE, "count", {"confidence-interval", "follow-up"}),
+    LEF + "locock-2014-hsdr-staff": (NONE, "count", {"confidence-interval", "follow-up"}),
+    LEF + "locock-2014-hsdr-patients-and-families": (NONE, "count", {"confidence-interval",
+                                                                     "follow-up"}),
+}
+# The sample sizes the sources give: the review's first 325 older people (Age UK), the
+# reference file's 1,996 people (Nuffield Trust) and 96 staff and 63 patients and family
+# members (Locock et al. 2014).
+SAMPLE_SIZES = {
+    **{OUT + f"age-uk-{name}": 325 for name in (
+        "all-admissions", "non-elective-admissions", "wellbeing", "volunteering",
+        "social-care-costs")},
+    LEF + "nuffield-trust-2019-people": 1996,
+    LEF + "nuffield-trust-2019-areas": 1996,
+    LEF + "locock-2014-hsdr-staff": 96,
+    LEF + "locock-2014-hsdr-patients-and-families": 63,
+}
+# The rubric's very low certainty: an effect (relative change, absolute difference, ratio)
+# with no concurrent control and no confidence interval.
+VERY_LOW = {OUT + name for name in (
+    "oxleas-complaints", "popp-value-for-money", "popp-overnight-stays", "popp-ae-use",
+    "popp-cost-reduction", "lac-costs", "age-uk-all-admissions",
+    "age-uk-non-elective-admissions", "age-uk-wellbeing", "age-uk-social-care-costs")} | {
+    LEF + "popp-evaluation-benefit-range-gbp"}
+
+
+def slug(node) -> str:
+    return str(node).rstrip("/").rsplit("/", 1)[-1]
+
+
+def figures(graph: Graph) -> set[str]:
+    return {str(s) for cls in (CPO.QuantifiedOutcome, CPO.LaterEvidenceFigure)
+            for s in graph.subjects(RDF.type, cls)}
+
+
+def test_every_figure_of_a_claim_has_its_layer(bundled_graph: Graph):
+    assert figures(bundled_graph) == set(LAYER)
+    found = {}
+    for figure in LAYER:
+        node = URIRef(figure)
+        found[figure] = (slug(bundled_graph.value(node, CPO.comparator)),
+                         slug(bundled_graph.value(node, CPO.effectMeasureType)),
+                         {slug(item) for item in bundled_graph.objects(node, CPO.notReported)})
+    assert found == LAYER
+
+
+def test_sample_sizes_are_the_ones_the_sources_give(bundled_graph: Graph):
+    given = {str(s): o.toPython() for s, o in bundled_graph.subject_objects(CPO.sampleSize)
+             if str(s) in LAYER}
+    assert given == SAMPLE_SIZES
+
+
+def test_the_core_trial_result_with_its_confidence_interval(bundled_graph: Graph):
+    figure = URIRef(LEF + "palmer-2021-ras-r-difference")
+    values = {p: bundled_graph.value(figure, p) for p in (
+        URIRef("http://qudt.org/schema/qudt/numericValue"), CPO.ciLower, CPO.ciUpper,
+        CPO.confidenceLevel)}
+    assert [v.toPython() for v in values.values()] == [
+        Decimal("-1.7"), Decimal("-3.81"), Decimal("0.4"), Decimal("95.0")]
+    instrument = bundled_graph.value(figure, CPO.instrument)
+    assert instrument == URIRef(ID + "instrument/ras-r")
+    assert (instrument, RDF.type, CPO.Instrument) in bundled_graph
+    # the only figure with a confidence interval, and the only concurrent control
+    assert {str(s) for s in bundled_graph.subjects(CPO.ciLower, None)} == {str(figure)}
+    assert {str(s) for s in bundled_graph.subjects(
+        CPO.comparator, URIRef(ID + "comparator/concurrent-control"))} == {str(figure)}
+
+
+def test_the_only_stated_before_after_is_the_reviews_58_and_63_per_cent(
+        bundled_graph: Graph, review_text: str):
+    before_after = {str(s) for s in bundled_graph.subjects(
+        CPO.comparator, URIRef(ID + "comparator/before-after-same-group"))}
+    assert before_after == {OUT + "popp-depression-anxiety"}
+    assert "58 per cent before and 63 per cent after the intervention" in review_text
+
+
+def test_the_reference_file_states_the_core_figures(reference_text: str):
+    assert "RAS-R adjusted difference -1.70, 95% CI -3.81 to 0.40" in reference_text
+    assert "An evaluation of 1,996 people in eight areas" in reference_text
+    assert "96 staff and 63 patients and family members took part" in reference_text
+
+
+def test_the_schemes_are_closed_lists_of_concepts(bundled_graph: Graph):
+    schemes = {
+        "comparators": (CPO.Comparator, {"before-after-same-group", "concurrent-control",
+                                         "national-or-regional-average", NONE}),
+        "effect-measures": (CPO.EffectMeasureType, {
+            "relative-change", "absolute-difference", "ratio", "proportion", "count",
+            "amount", "duration"}),
+        "reporting-items": (CPO.ReportingItem, {"sample-size", "confidence-interval",
+                                                "follow-up", "unit"}),
+        "certainty-levels": (CPO.CertaintyLevel, {"high", "moderate", "low", "very-low"}),
+    }
+    skos = Namespace("http://www.w3.org/2004/02/skos/core#")
+    for scheme, (cls, expected) in schemes.items():
+        members = set(bundled_graph.subjects(skos.inScheme, URIRef(ID + scheme)))
+        assert {slug(m) for m in members} == expected, scheme
+        assert all((m, RDF.type, cls) in bundled_graph for m in members), scheme
+
+
+def test_one_risk_of_bias_record_per_study_saying_not_assessed(bundled_graph: Graph):
+    studies = {s for cls in (CPO.CaseStudy, CPO.LaterEvidence)
+               for s in bundled_graph.subjects(RDF.type, cls)}
+    assert len(studies) == 6 + len(set(bundled_graph.subjects(RDF.type, CPO.LaterEvidence)))
+    for study in studies:
+        records = list(bundled_graph.subjects(CPO.riskOfBiasOf, study))
+        assert len(records) == 1, study
+        record = records[0]
+        assert bundled_graph.value(record, CPO.riskOfBiasTool) == URIRef(
+            ID + "risk-of-bias/no-tool")
+        assert bundled_graph.value(record, CPO.riskOfBias) == URIRef(
+            ID + "risk-of-bias/not-assessed")
+        assert bundled_graph.value(record, PROV.wasAttributedTo) == URIRef(
+            ID + "agent/coprod-kg-developers")
+        assert str(bundled_graph.value(record, RDFS.label)).startswith(
+            "Risk of bias not assessed: ")
+
+
+def test_certainty_only_where_the_rubric_justifies_it(bundled_graph: Graph):
+    judged = {}
+    for record in bundled_graph.subjects(RDF.type, CPO.CertaintyAssessment):
+        judged[str(bundled_graph.value(record, CPO.certaintyOf))] = slug(
+            bundled_graph.value(record, CPO.certainty))
+        assert bundled_graph.value(record, PROV.wasGeneratedBy) == URIRef(ID + "curation")
+        assert "rated down once for imprecision" in str(
+            bundled_graph.value(record, CPO.rationale))
+    assert judged == {figure: "very-low" for figure in VERY_LOW}
+    # the rule, read from the layer: an effect, no concurrent control, no interval
+    effects = {"relative-change", "absolute-difference", "ratio"}
+    by_rule = {figure for figure, (comparator, measure, missing) in LAYER.items()
+               if measure in effects and comparator != "concurrent-control"
+               and "confidence-interval" in missing}
+    assert by_rule == VERY_LOW
+
+
+# --- the shapes on the bundled data, both ways ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def broken_report(bundled_graph: Graph):
+    """The bundled graph with the layer of three figures broken, validated once."""
+    graph = Graph()
+    graph += bundled_graph
+    oxleas, core, age_uk = (URIRef(OUT + "oxleas-complaints"),
+                            URIRef(LEF + "palmer-2021-ras-r-difference"),
+                            URIRef(OUT + "age-uk-wellbeing"))
+    graph.remove((oxleas, CPO.comparator, None))
+    graph.remove((oxleas, CPO.notReported, URIRef(ID + "reporting-item/sample-size")))
+    graph.remove((core, CPO.ciUpper, None))
+    graph.remove((core, CPO.effectMeasureType, None))
+    graph.add((age_uk, CPO.notReported, URIRef(ID + "reporting-item/sample-size")))
+    graph.remove((URIRef(ID + "risk-of-bias-record/nuffield-trust-2019-admissions"),
+                  CPO.riskOfBiasOf, None))
+    return validate_graph(graph)
+
+
+def test_the_shapes_name_each_missing_element(broken_report):
+    def short(iri: str) -> str:
+        return iri[len(ID):]
+
+    assert {(short(r.focus_node), r.source_shape[len(SHAPES):], r.severity)
+            for r in broken_report.violations()} == {
+        ("outcome/oxleas-complaints", "Evaluation-comparator", "Violation"),
+        ("outcome/oxleas-complaints", "EvaluationSampleSizeShape", "Violation"),
+        ("later-evidence-figure/palmer-2021-ras-r-difference", "Evaluation-measureType",
+         "Violation"),
+        ("later-evidence-figure/palmer-2021-ras-r-difference",
+         "EvaluationConfidenceIntervalShape", "Violation"),
+        ("outcome/age-uk-wellbeing", "EvaluationSampleSizeShape", "Violation"),
+        ("later-evidence/nuffield-trust-2019-admissions", "LaterEvidence-riskOfBias",
+         "Violation"),
+        ("risk-of-bias-record/nuffield-trust-2019-admissions", "RiskOfBias-study", "Violation"),
+    }
+
+
+def test_not_reported_is_a_value_not_an_absence(bundled_graph: Graph):
+    # each figure either states a value or says the source does not: never both, never neither
+    for figure, (_, _, missing) in LAYER.items():
+        node = URIRef(figure)
+        stated = {
+            "sample-size": (node, CPO.sampleSize, None) in bundled_graph,
+            "confidence-interval": (node, CPO.ciLower, None) in bundled_graph,
+            "follow-up": (node, CPO.timeFrame, None) in bundled_graph,
+            "unit": (node, URIRef("http://qudt.org/schema/qudt/unit"), None) in bundled_graph,
+        }
+        assert {item for item, present in stated.items() if not present} == missing, figure
+    assert Literal(325) in set(bundled_graph.objects(URIRef(OUT + "age-uk-wellbeing"),
+                                                     CPO.sampleSize))
