@@ -357,6 +357,66 @@ def test_search_without_javascript_says_how_to_browse(browser, server):
         context.close()
 
 
+def visible_titles(page, list_id: str) -> list[str]:
+    return [item.locator("h2").inner_text()
+            for item in page.locator(f"#{list_id} > li").all() if item.is_visible()]
+
+
+def test_filters_narrow_the_case_study_list(watched, server, artifacts):
+    """Claim status "contradicted" keeps Age UK (its non-elective admissions) and CORE (its
+    expected recovery outcome); adding the population "Carers" keeps CORE alone."""
+    page = watched.page
+    page.goto(f"{server}/site/case-studies/index.html")
+    every = [f"Case study {n}: {name}" for n, name in (
+        (1, "Oxleas EBCD"), (2, "Partnerships for Older People Projects (POPP)"),
+        (3, "Local Area Coordination (LAC)"),
+        (4, "Age UK Personalised Integrated Care Programme"), (5, "Accelerated EBCD"),
+        (6, "CORE study protocol"))]
+    assert visible_titles(page, "case-study-list") == every
+    status = page.locator("form.facet-filters .facet-status")
+    assert status.inner_text() == "Showing 6 of 6 case studies."
+    assert page.get_by_label("Outcome domain").locator("option").all_inner_texts() == [
+        "Any", "Costs and value", "Experience", "Hospital use", "Process", "Staff",
+        "Wellbeing and recovery"]
+
+    page.get_by_label("Claim status (our reading)").select_option(
+        label="Contradicted by later evidence")
+    assert visible_titles(page, "case-study-list") == [every[3], every[5]]
+    assert status.inner_text() == "Showing 2 of 6 case studies."
+    page.get_by_label("Population").select_option(label="Carers")
+    assert visible_titles(page, "case-study-list") == [every[5]]
+    page.screenshot(path=str(artifacts / "site-case-studies-filtered.png"), full_page=True)
+
+    page.get_by_role("button", name="Show all").click()
+    page.wait_for_function("document.querySelectorAll('#case-study-list > li[hidden]')"
+                           ".length === 0")
+    assert visible_titles(page, "case-study-list") == every
+    page.get_by_label("Outcome domain").select_option(label="Hospital use")
+    assert visible_titles(page, "case-study-list") == [every[1], every[2], every[3]]
+
+    page.goto(f"{server}/site/references.html")
+    page.get_by_label("Cited for the case study").select_option(label="Accelerated EBCD")
+    visible = [item.inner_text() for item in page.locator("#reference-list > li").all()
+               if item.is_visible()]
+    assert [text[:40] for text in visible] == ["[R5] Locock L, Robert G, Boaz A, Vougiou",
+                                               "Locock L et al. (2014). Testing accelera"]
+
+
+def test_without_javascript_the_lists_show_whole_and_no_filters(browser, server):
+    context = new_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for path, list_id, count in (("case-studies/index.html", "case-study-list", 6),
+                                     ("references.html", "reference-list", 17)):
+            page.goto(f"{server}/site/{path}")
+            assert page.locator("form.facet-filters").is_hidden()
+            items = page.locator(f"#{list_id} > li")
+            assert items.count() == count
+            assert all(item.is_visible() for item in items.all())
+    finally:
+        context.close()
+
+
 def test_a_changed_figure_appears_on_the_rebuilt_site(server, web_root, watched, artifacts,
                                                        repo_root, runner):
     data = web_root / "changed-data"

@@ -23,6 +23,7 @@ from coprod_kg.errors import InputError
 from coprod_kg.graph import sources
 from coprod_kg.namespaces import compact_iri
 from coprod_kg.publishing.downloads import outcome_rows, write_csv, write_xlsx
+from coprod_kg.publishing.facets import Facet, case_study_facets, reference_facets
 from coprod_kg.publishing.gapmap import (
     LEVEL_FILLS,
     STATUSES,
@@ -74,6 +75,8 @@ class SiteContent:
     claim_labels: dict[str, str] = field(default_factory=dict)
     outcome_details: dict[str, dict] = field(default_factory=dict)  # outcome IRI -> row
     later_details: dict[str, dict] = field(default_factory=dict)  # later evidence IRI -> item
+    case_study_facets: list[Facet] = field(default_factory=list)  # the filters of the lists
+    reference_facets: list[Facet] = field(default_factory=list)
 
 
 @dataclass
@@ -97,12 +100,13 @@ def collect(store) -> SiteContent:
     case_studies = _case_studies(store, grades)
     alignments = select(store, "site-alignments")
     _attach_alignments(alignments, case_studies, principles)
+    references = _references(store, case_studies)
     return SiteContent(
         definition=select_one(store, "site-definition"),
         counts=select_one(store, "site-counts"),
         principles=principles,
         case_studies=case_studies,
-        references=_references(store, case_studies),
+        references=references,
         further_resources=merge_rows(select(store, "site-further-resources"), "resource"),
         ontology=select_one(store, "site-ontology-header"),
         ontology_terms=_ontology_terms(store),
@@ -117,6 +121,8 @@ def collect(store) -> SiteContent:
         outcome_details={o["outcome"]: o for study in case_studies for o in study["outcomes"]},
         later_details={item["evidence"]: item for study in case_studies
                        for item in study["later_evidence"]},
+        case_study_facets=case_study_facets(case_studies, gap_map),
+        reference_facets=reference_facets(references),
     )
 
 

@@ -1,0 +1,110 @@
+"""Facet filters for the site's lists (issue 13, part 4).
+
+Each item of a list carries its values as data attributes (`data-facet-NAME="v1 v2"`); a
+form with one select per facet, hidden until assets/facets.js shows it, keeps the items
+that match every chosen value. Without JavaScript the form stays hidden and the whole list
+shows. The values come from the site's content (so from the stored queries): nothing here
+reads the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coprod_kg.publishing.gapmap import STATUS_ORDER, STATUSES, GapMap
+from coprod_kg.publishing.sitedata import slug_of
+
+Values = dict[str, list[tuple[str, str]]]  # facet name -> [(value, label)]
+
+
+@dataclass
+class Facet:
+    name: str  # data-facet-NAME on the items
+    label: str  # the select's label
+    options: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+
+
+def _add(values: Values, name: str, value: str, label: str) -> None:
+    entry = (value, label)
+    if entry not in values.setdefault(name, []):
+        values[name].append(entry)
+
+
+def _facets(items: list[Values], names: list[tuple[str, str]], order=None) -> list[Facet]:
+    """One facet per (name, label) that some item has a value for; its options sorted by
+    `order(name, option)` (default: the label)."""
+    facets = []
+    for name, label in names:
+        options = {option for values in items for option in values.get(name, [])}
+        if options:
+            key = (lambda o, n=name: order(n, o)) if order else (lambda o: o[1].lower())
+            facets.append(Facet(name, label, sorted(options, key=key)))
+    return facets
+
+
+CASE_STUDY_FACETS = [
+    ("domain", "Outcome domain"), ("intervention", "Intervention"),
+    ("design", "Design level"), ("status", "Claim status (our reading)"),
+    ("population", "Population"), ("setting", "Setting"),
+    ("principle", "Principle (strong or moderate)"),
+]
+
+
+def case_study_facets(case_studies: list[dict], gap_map: GapMap) -> list[Facet]:
+    """Set `facet_values` on each case study (its outcomes' domains, design levels and claim
+    statuses, from the gap map's entries including later evidence; its interventions,
+    populations and settings; the principles it embodies by a strong or moderate
+    alignment) and return the facets of the case-study list."""
+    by_study: dict[str, Values] = {study["caseStudy"]: {} for study in case_studies}
+    for domain in gap_map.domains:
+        for cell in gap_map.domain_cells(domain):
+            for entry in cell.entries:
+                if entry.case_study in by_study:
+                    _add(by_study[entry.case_study], "domain", domain.slug, domain.label)
+    for entry in gap_map.entries:
+        values = by_study.get(entry.case_study)
+        if values is None:
+            continue
+        if entry.design_level is not None:
+            _add(values, "design", f"g{entry.design_level}",
+                 f"G{entry.design_level} {entry.design_label or ''}".strip())
+        _add(values, "status", slug_of(entry.status),
+             STATUSES.get(entry.status, ("", entry.status))[1].capitalize())
+    for study in case_studies:
+        values = by_study[study["caseStudy"]]
+        for role in ("intervention", "population", "setting"):
+            for item in study["facets"].get(role, []):
+                _add(values, role, item["slug"] or slug_of(item["label"]), item["label"])
+        for alignment in study.get("alignments", []):
+            _add(values, "principle", alignment["principle_slug"], alignment["principleLabel"])
+        study["facet_values"] = values
+    return _facets(list(by_study.values()), CASE_STUDY_FACETS, _case_study_order)
+
+
+def _case_study_order(name: str, option: tuple[str, str]):
+    if name == "design":
+        return option[0]
+    if name == "status":
+        slugs = [slug_of(status) for status in STATUS_ORDER]
+        return slugs.index(option[0]) if option[0] in slugs else len(slugs)
+    return option[1].lower()
+
+
+def reference_facets(references: list[dict]) -> list[Facet]:
+    """Set `facet_values` on each reference (the case studies it is cited for, its kind of
+    work) and return the facets of the reference list."""
+    for reference in references:
+        values: Values = {}
+        for citer in reference.get("cited_by", []):
+            _add(values, "case-study", citer["slug"], citer["name"])
+        for name in reference.get("type_names", []):
+            _add(values, "type", slug_of(name).lower(), _words(name))
+        reference["facet_values"] = values
+    return _facets([r["facet_values"] for r in references],
+                   [("case-study", "Cited for the case study"), ("type", "Kind of work")])
+
+
+def _words(name: str) -> str:
+    """'AcademicArticle' -> 'Academic article'."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).capitalize()
