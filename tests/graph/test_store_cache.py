@@ -185,3 +185,22 @@ def test_cache_prune_command(runner, store_dir, tmp_path):
     assert len(stores_in(store_dir)) == 1
     refused = runner.invoke(cli, ["cache", "prune", "--keep", "-1"])
     assert refused.exit_code == 2 and "-1" in refused.output
+
+
+def test_a_small_store_is_read_from_its_snapshot_with_the_same_quads(store_dir):
+    """A cached store of up to SNAPSHOT_TRIPLES triples is also written as N-Quads and read
+    into memory from there (faster than opening RocksDB): the very same quads, blank node
+    labels included; an unreadable snapshot leaves the RocksDB store to answer."""
+    import pyoxigraph
+
+    from coprod_kg.graph.store import SNAPSHOT, open_cached_oxigraph
+
+    store = open_cached_oxigraph()
+    [folder] = (store_dir / "stores").iterdir()
+    assert (folder / SNAPSHOT).is_file()
+    on_disk = pyoxigraph.Store.read_only(str(folder / "oxigraph"))
+    assert len(store) > 4000
+    assert set(store.pyoxigraph_store) == set(on_disk)
+    (folder / SNAPSHOT).write_text("not N-Quads <\n", encoding="utf-8")
+    again = open_cached_oxigraph()
+    assert set(again.pyoxigraph_store) == set(on_disk)

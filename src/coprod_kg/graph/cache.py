@@ -5,6 +5,7 @@ commands open it read-only in milliseconds. Layout of the cache folder:
 
     stores/<content key>/oxigraph/       the store (RocksDB files)
     stores/<content key>/manifest.json   the sources it was built from, its size
+    stores/<content key>/snapshot.nq     a small store's quads (graph.store reads them)
     keys/<stat key>                      the content key of a stat key (one line)
     tmp/                                 stores being built
 

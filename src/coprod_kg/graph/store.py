@@ -357,8 +357,9 @@ def open_store(settings: Settings):
 def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
                          store_dir: Path | None = None,
                          allow_federation: bool = False) -> OxigraphStore:
-    """The persistent store of these sources (see graph.cache), opened read-only: built
-    first when no store holds the sources as they are now."""
+    """The persistent store of these sources (see graph.cache), opened read-only (a small
+    one read into memory from its snapshot): built first when no store holds the sources
+    as they are now."""
     from coprod_kg.graph.cache import current_store
     from coprod_kg.graph.load import load_graph
     from coprod_kg.graph.sources import mapping_files
@@ -367,16 +368,43 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     files = source_files(paths) + list(mapping_files(paths))
 
     def build(location: Path) -> int:
+        import pyoxigraph
+
         built = load_oxigraph(paths, location=location)
         triples = len(built)
+        if triples <= SNAPSHOT_TRIPLES:
+            built.pyoxigraph_store.dump(output=str(location.parent / SNAPSHOT),
+                                        format=pyoxigraph.RdfFormat.N_QUADS)
         built.pyoxigraph_store.flush()
         return triples  # `built` goes out of scope: RocksDB closes before the folder moves
 
     cached = current_store(files, build, store_dir)
-    store = OxigraphStore.open_directory(cached.location, allow_federation=allow_federation)
+    store = (_from_snapshot(cached.folder / SNAPSHOT, allow_federation)
+             or OxigraphStore.open_directory(cached.location, allow_federation=allow_federation))
     store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
     store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
     return store
+
+
+# A cached store this small is also written as N-Quads beside its RocksDB folder, and read
+# from there into memory: faster than opening RocksDB (the bundled data: 8-12 ms against
+# 9-50 ms on a busy machine).
+SNAPSHOT = "snapshot.nq"
+SNAPSHOT_TRIPLES = 10_000
+
+
+def _from_snapshot(path: Path, allow_federation: bool) -> OxigraphStore | None:
+    """The store of a cached snapshot, in memory; None without one (or if unreadable)."""
+    import pyoxigraph
+
+    if not path.is_file():
+        return None
+    store = pyoxigraph.Store()
+    try:  # parsed, not loaded: Store.load would give the blank nodes new labels
+        store.extend(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS))
+    except (OSError, SyntaxError, ValueError):
+        return None  # the RocksDB folder beside it holds the same triples
+    return OxigraphStore(store, allow_federation=allow_federation)
 
 
 def source_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
