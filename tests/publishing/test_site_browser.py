@@ -402,11 +402,40 @@ def test_filters_narrow_the_case_study_list(watched, server, artifacts):
                                                "Locock L et al. (2014). Testing accelera"]
 
 
+def test_filters_narrow_the_outcome_list(watched, server):
+    """Hospital use and later evidence that contradicts or qualifies: Age UK's two admissions
+    figures and POPP's overnight stays, each with its badges."""
+    page = watched.page
+    page.goto(f"{server}/site/index.html")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Outcomes").click()
+    page.wait_for_url("**/outcomes.html")
+    titles = page.locator("#outcome-list > li h2")
+    assert titles.count() == 31
+    page.get_by_label("Outcome domain").select_option(label="Hospital use")
+    page.get_by_label("Claim status (our reading)").select_option(
+        label="Qualified by later evidence")
+    shown = [item for item in page.locator("#outcome-list > li").all() if item.is_visible()]
+    assert [item.locator("h2").inner_text() for item in shown] == [
+        "Overnight hospital stays reduced by 47 per cent",
+        "31% reduction in all hospital admissions"]
+    assert " ".join(shown[1].locator(".badges").inner_text().split()) == (
+        "▼ Decrease: + favours the intervention ≈ Qualified by later evidence "
+        "■■□□□ Design level G4: Descriptive or reported figure")
+    page.get_by_label("Claim status (our reading)").select_option(
+        label="Contradicted by later evidence")
+    assert [item.locator("h2").inner_text() for item in page.locator(
+        "#outcome-list > li").all() if item.is_visible()] == [
+        "26% reduction in non-elective hospital admissions"]
+    assert page.locator("#outcome-list-filters ~ p .facet-status").inner_text() == (
+        "Showing 1 of 31 outcomes.")
+
+
 def test_without_javascript_the_lists_show_whole_and_no_filters(browser, server):
     context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     try:
         for path, list_id, count in (("case-studies/index.html", "case-study-list", 6),
+                                     ("outcomes.html", "outcome-list", 31),
                                      ("references.html", "reference-list", 17)):
             page.goto(f"{server}/site/{path}")
             assert page.locator("form.facet-filters").is_hidden()

@@ -105,6 +105,7 @@ def test_every_page_is_written(site, bundled_graph):
     expected = {
         "index.html", "gap-map.html", "gap-map-table.html", "references.html", "ontology.html",
         "case-studies/index.html", "principles/index.html", "queries/index.html", "search.html",
+        "outcomes.html",
         *(f"case-studies/{slug(cs)}.html" for (cs,) in case_studies),
         *(f"principles/{slug(p)}.html" for (p,) in principles),
         *(f"evidence/{domain}.html" for domain in (

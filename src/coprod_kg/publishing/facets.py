@@ -51,35 +51,70 @@ CASE_STUDY_FACETS = [
 ]
 
 
-def case_study_facets(case_studies: list[dict], gap_map: GapMap) -> list[Facet]:
-    """Set `facet_values` on each case study (its outcomes' domains, design levels and claim
-    statuses, from the gap map's entries including later evidence; its interventions,
-    populations and settings; the principles it embodies by a strong or moderate
-    alignment) and return the facets of the case-study list."""
-    by_study: dict[str, Values] = {study["caseStudy"]: {} for study in case_studies}
+def _entry_values(gap_map: GapMap) -> dict[str, Values]:
+    """Entry IRI (an outcome or later finding) -> its domain, design level and claim status."""
+    result: dict[str, Values] = {}
     for domain in gap_map.domains:
         for cell in gap_map.domain_cells(domain):
             for entry in cell.entries:
-                if entry.case_study in by_study:
-                    _add(by_study[entry.case_study], "domain", domain.slug, domain.label)
+                values = result.setdefault(entry.iri, {})
+                _add(values, "domain", domain.slug, domain.label)
+                if entry.design_level is not None:
+                    _add(values, "design", f"g{entry.design_level}",
+                         f"G{entry.design_level} {entry.design_label or ''}".strip())
+                _add(values, "status", slug_of(entry.status),
+                     STATUSES.get(entry.status, ("", entry.status))[1].capitalize())
+    return result
+
+
+def _study_values(study: dict) -> Values:
+    """A case study's interventions, populations, settings and principles (strong or
+    moderate alignments)."""
+    values: Values = {}
+    for role in ("intervention", "population", "setting"):
+        for item in study["facets"].get(role, []):
+            _add(values, role, item["slug"] or slug_of(item["label"]), item["label"])
+    for alignment in study.get("alignments", []):
+        _add(values, "principle", alignment["principle_slug"], alignment["principleLabel"])
+    return values
+
+
+def _merge(target: Values, source: Values) -> None:
+    for name, pairs in source.items():
+        for value, label in pairs:
+            _add(target, name, value, label)
+
+
+def case_study_facets(case_studies: list[dict], gap_map: GapMap) -> list[Facet]:
+    """Set `facet_values` on each case study (the domains, design levels and claim statuses
+    of its outcomes and of the later evidence about it, from the gap map's entries; its
+    interventions, populations, settings and principles) and return the list's facets."""
+    by_entry = _entry_values(gap_map)
+    by_study: dict[str, Values] = {study["caseStudy"]: {} for study in case_studies}
     for entry in gap_map.entries:
-        values = by_study.get(entry.case_study)
-        if values is None:
-            continue
-        if entry.design_level is not None:
-            _add(values, "design", f"g{entry.design_level}",
-                 f"G{entry.design_level} {entry.design_label or ''}".strip())
-        _add(values, "status", slug_of(entry.status),
-             STATUSES.get(entry.status, ("", entry.status))[1].capitalize())
+        if entry.case_study in by_study:
+            _merge(by_study[entry.case_study], by_entry.get(entry.iri, {}))
     for study in case_studies:
-        values = by_study[study["caseStudy"]]
-        for role in ("intervention", "population", "setting"):
-            for item in study["facets"].get(role, []):
-                _add(values, role, item["slug"] or slug_of(item["label"]), item["label"])
-        for alignment in study.get("alignments", []):
-            _add(values, "principle", alignment["principle_slug"], alignment["principleLabel"])
-        study["facet_values"] = values
+        _merge(by_study[study["caseStudy"]], _study_values(study))
+        study["facet_values"] = by_study[study["caseStudy"]]
     return _facets(list(by_study.values()), CASE_STUDY_FACETS, _case_study_order)
+
+
+def outcome_facets(case_studies: list[dict], gap_map: GapMap) -> list[Facet]:
+    """Set `facet_values` on each outcome of each case study (its domain, design level and
+    claim status; its case study's intervention, population, setting and principles) and
+    return the facets of the outcome list."""
+    by_entry = _entry_values(gap_map)
+    outcomes = []
+    for study in case_studies:
+        shared = _study_values(study)
+        for outcome in study["outcomes"]:
+            values: Values = {}
+            _merge(values, by_entry.get(outcome["outcome"], {}))
+            _merge(values, shared)
+            outcome["facet_values"] = values
+            outcomes.append(values)
+    return _facets(outcomes, CASE_STUDY_FACETS, _case_study_order)
 
 
 def _case_study_order(name: str, option: tuple[str, str]):

@@ -23,7 +23,12 @@ from coprod_kg.errors import InputError
 from coprod_kg.graph import sources
 from coprod_kg.namespaces import compact_iri
 from coprod_kg.publishing.downloads import outcome_rows, write_csv, write_xlsx
-from coprod_kg.publishing.facets import Facet, case_study_facets, reference_facets
+from coprod_kg.publishing.facets import (
+    Facet,
+    case_study_facets,
+    outcome_facets,
+    reference_facets,
+)
 from coprod_kg.publishing.gapmap import (
     LEVEL_FILLS,
     STATUSES,
@@ -77,6 +82,7 @@ class SiteContent:
     later_details: dict[str, dict] = field(default_factory=dict)  # later evidence IRI -> item
     case_study_facets: list[Facet] = field(default_factory=list)  # the filters of the lists
     reference_facets: list[Facet] = field(default_factory=list)
+    outcome_facets: list[Facet] = field(default_factory=list)
 
 
 @dataclass
@@ -123,6 +129,7 @@ def collect(store) -> SiteContent:
                        for item in study["later_evidence"]},
         case_study_facets=case_study_facets(case_studies, gap_map),
         reference_facets=reference_facets(references),
+        outcome_facets=outcome_facets(case_studies, gap_map),
     )
 
 
@@ -395,6 +402,7 @@ def render_pages(content: SiteContent) -> dict[str, str]:
         page(f"evidence/{domain.slug}.html", "evidence-domain.html", domain=domain,
              messages=domain_messages(content.gap_map, domain))
     page("case-studies/index.html", "case-studies.html")
+    page("outcomes.html", "outcomes.html")
     for study in content.case_studies:
         page(f"case-studies/{study['slug']}.html", "case-study.html", study=study)
     page("principles/index.html", "principles.html")
