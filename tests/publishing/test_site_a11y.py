@@ -2,7 +2,8 @@
 
 - axe-core (the npm package pinned in tests/node/package.json, installed by `make test`),
   injected through Playwright, reports no WCAG 2.2 A/AA violation at 1280 and 375 px wide;
-- no page is wider than a 375 px screen (`document.scrollingElement.scrollWidth`).
+- no page is wider than a 375 px screen, nor a template page than 1280 px
+  (`document.scrollingElement.scrollWidth`).
 
 The site is built once and served on 127.0.0.1; one browser for the module. axe runs on
 every page made from the site's own templates and, for the pages served at the graph's IRIs
@@ -141,21 +142,24 @@ WIDTH_OF_FRAMES = """async ([urls, width]) => {
 }"""
 
 
-def test_no_page_is_wider_than_a_375_px_screen(web_root, server, browser):
-    pages = all_pages(web_root) + STATES
-    assert len(pages) >= 300
-    context = new_context(browser, viewport={"width": 400, "height": 800})
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_is_wider_than_the_screen(web_root, server, browser, width):
+    """At 375 px every page; at 1280 px the template pages (the IRI pages' one template
+    fits 375 px on every one of them)."""
+    pages = all_pages(web_root) + STATES if width == 375 else pages_for_axe(web_root, width)
+    assert len(pages) >= (300 if width == 375 else 25)
+    context = new_context(browser, viewport={"width": width + 25, "height": 800})
     page = context.new_page()
     try:
         page.goto(f"{server}/index.html")
-        widths = page.evaluate(WIDTH_OF_FRAMES, [[f"{server}/{p}" for p in pages], 375])
-        # the frames measure like a 375 px window: the home page, top level, agrees
-        page.set_viewport_size({"width": 375, "height": 800})
+        widths = page.evaluate(WIDTH_OF_FRAMES, [[f"{server}/{p}" for p in pages], width])
+        # the frames measure like a window of that width: a page at top level agrees
+        page.set_viewport_size({"width": width, "height": 800})
         page.goto(f"{server}/references.html")
         top_level = page.evaluate("document.scrollingElement.scrollWidth")
     finally:
         context.close()
     assert len(widths) == len(pages)
-    assert top_level == widths[f"{server}/references.html"]
-    too_wide = {url.removeprefix(server + "/"): w for url, w in widths.items() if w > 375}
+    assert top_level == widths[f"{server}/references.html"] == width
+    too_wide = {url.removeprefix(server + "/"): w for url, w in widths.items() if w > width}
     assert too_wide == {}
