@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urldefrag
@@ -726,3 +727,13 @@ def test_lunr_js_is_the_npm_package_s_own_file(repo_root):
     assert json.loads((package / "package.json").read_text())["version"] == "2.3.9"
     assert (vendored / "lunr.min.js").read_bytes() == (package / "lunr.min.js").read_bytes()
     assert (vendored / "lunr.LICENSE.txt").read_bytes() == (package / "LICENSE").read_bytes()
+
+
+def test_without_lunr_the_build_says_what_is_missing_in_one_line(monkeypatch):
+    from coprod_kg.errors import CoprodError
+    from coprod_kg.publishing.search import build_index
+
+    monkeypatch.setitem(sys.modules, "lunr", None)  # as if it were not installed
+    with pytest.raises(CoprodError, match=r"^site: the search index needs the Python package "
+                                          r"lunr, a dependency of coprod-kg"):
+        build_index([])

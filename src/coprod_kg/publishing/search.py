@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from coprod_kg.errors import CoprodError
 from coprod_kg.publishing.sitedata import slug_of
 
 EXCERPT = 240  # characters of a result's excerpt
@@ -120,7 +121,12 @@ def _case_study_documents(study: dict, categories: dict) -> list[SearchDocument]
 def build_index(documents: list[SearchDocument]) -> dict:
     """The lunr index (lunr.js 2.3.9's serialised form) of the documents; each document's
     reference is its position in the list."""
-    from lunr import lunr
+    try:
+        from lunr import lunr
+    except ImportError:
+        raise CoprodError("site: the search index needs the Python package lunr, a dependency "
+                          "of coprod-kg (make install, or pip install -e ., installs it)"
+                          ) from None
 
     return lunr(
         ref="ref",
