@@ -76,6 +76,7 @@ PREFIXES: dict[str, str] = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
+    "dc": "http://purl.org/dc/elements/1.1/",
     "prov": "http://www.w3.org/ns/prov#",
     "pav": "http://purl.org/pav/",
     "bibo": "http://purl.org/ontology/bibo/",

@@ -161,8 +161,9 @@ def test_the_trial_result_and_its_confidence_interval():
 def test_later_evidence_never_rewrites_the_review():
     """Later-evidence files describe only their own nodes: nothing about a case study, outcome
     or figure of the review, and no quote attributed to the review."""
+    # (agent/: the authors of a later publication whom no reference of the review names)
     own = tuple(ID + part for part in ("later-evidence/", "later-evidence-figure/",
-                                      "reference/", "grading/", "evidence-relation/"))
+                                      "reference/", "grading/", "evidence-relation/", "agent/"))
     review_refs = {ID + "reference/" + key for key in (
         "kings-fund-ebcd-oxleas", "popp-national-evaluation", "age-uk-integrated-care",
         "locock-2014-accelerated-ebcd", "palmer-2015-core-protocol")}

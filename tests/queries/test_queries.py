@@ -566,6 +566,8 @@ def test_quote_search_finds_the_same_quote(store):
         ("cat:overnight-hospital-stays", "label", None),
         # our certainty judgement on it, labelled from its parts (data/curation/certainty.ttl)
         ("judgement:popp-overnight-stays", "label", None),
+        # our evidence link to it, labelled from its parts (data/curation/evidence-links.ttl)
+        ("link:popp-evaluation-overnight-stays-hedge", "label", None),
         ("out:popp-overnight-stays", "category: Overnight hospital stays", 6),
         ("out:popp-overnight-stays", "label", 6),
         ("out:popp-overnight-stays", "quote", 6),

@@ -26,7 +26,8 @@ BIBO = "http://purl.org/ontology/bibo/"
 # field -> (predicate, kind): kind "en" (English text), "text", "year", "iri"
 PREDICATES: dict[str, tuple[str, str]] = {
     "title": (t.DCTERMS + "title", "en"),
-    "authors": (t.DCTERMS + "creator", "text"),
+    # the author list as written (DC elements: a literal); dcterms:creator holds agents
+    "authors": ("http://purl.org/dc/elements/1.1/creator", "text"),
     "year": (t.DCTERMS + "issued", "year"),
     "venue": (t.CPO + "venue", "text"),
     "volume": (BIBO + "volume", "text"),
@@ -189,8 +190,9 @@ def _same(key: str, old, new) -> bool:
 
 def _turtle(graph: Graph) -> str:
     from coprod_kg.authoring.model import PREFIXES
+    from coprod_kg.namespaces import PREFIXES as ALL
 
-    for prefix, namespace in PREFIXES:
+    for prefix, namespace in [*PREFIXES, ("dc", ALL["dc"])]:
         graph.bind(prefix, namespace, override=True)
     text = graph.serialize(format="turtle")
     return ("# References imported by `coprod-kg import` from reference-manager files.\n"

@@ -13,8 +13,9 @@ typed owl:AllDisjointClasses and the like, are vocabulary):
 
 1. curation: a subject with `prov:wasAttributedTo agent:coprod-kg-developers` (the curation
    marking), and the agent and activity the marking names;
-2. later evidence: `cpo:LaterEvidence`, `cpo:LaterEvidenceFigure`, and the references of
-   later evidence that the review does not cite (no `cpo:citationKey`);
+2. later evidence: `cpo:LaterEvidence`, `cpo:LaterEvidenceFigure`, the references of
+   later evidence that the review does not cite (no `cpo:citationKey`), and the agents that
+   create only such references;
 3. vocabulary: every IRI outside the instance namespace (the ontology and the terms it
    declares), SKOS schemes and concepts of the instance namespace that quote no words of the
    review (`cpo:quote`), and the ontology's anonymous axioms;
@@ -89,7 +90,11 @@ EXISTS { { ?root prov:wasAttributedTo agent:coprod-kg-developers }
     "later-evidence": """\
 (EXISTS { { ?root a cpo:LaterEvidence } UNION { ?root a cpo:LaterEvidenceFigure } }
        || (EXISTS { ?later dcterms:source ?root . ?later a cpo:LaterEvidence }
-           && NOT EXISTS { ?root cpo:citationKey ?key }))""",
+           && NOT EXISTS { ?root cpo:citationKey ?key })
+       || (EXISTS { ?work dcterms:creator ?root . ?found dcterms:source ?work .
+                    ?found a cpo:LaterEvidence }
+           && NOT EXISTS { ?cited dcterms:creator ?root . ?cited cpo:citationKey ?key }
+           && NOT EXISTS { ?review dcterms:creator ?root . ?review a cpo:SourceReview }))""",
     "vocabulary": """\
 (isBlank(?root) || !STRSTARTS(STR(?root), "https://w3id.org/coprod-kg/id/")
        || (EXISTS { { ?root a skos:ConceptScheme } UNION { ?root skos:inScheme ?scheme } }
