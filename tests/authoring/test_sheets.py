@@ -214,8 +214,9 @@ BAD = {
     "duplicate row": (read_csv(SHEET) + [read_csv(SHEET)[3]], "A9: row 9 repeats row 4"),
     "unknown comparator": (_edited("comparator", "usual-care"),
                            f"{_cell('comparator')}: unknown comparator 'usual-care' (expected "
-                           "one of: before-after-same-group, concurrent-control, "
-                           "national-or-regional-average, none-stated)"),
+                           "one of: before-after, before-after-same-group, "
+                           "concurrent-control, national-or-regional-average, none-stated, "
+                           "other-intervention)"),
     "value a strength": (_edited("strength", "strong"),
                          f"{_cell('strength')}: strength: the strength of a principle alignment "
                          "is our curation, recorded in data/curation/alignments.ttl by the "

@@ -33,7 +33,7 @@ LAYER = {
     OUT + "popp-cost-reduction": (NONE, "absolute-difference", {"sample-size",
                                                                 "confidence-interval",
                                                                 "follow-up"}),
-    OUT + "popp-depression-anxiety": ("before-after-same-group", "proportion", {
+    OUT + "popp-depression-anxiety": ("before-after", "proportion", {
         "sample-size", "confidence-interval", "follow-up"}),
     OUT + "popp-quality-of-life-value": (NONE, "amount", {"sample-size", "confidence-interval",
                                                           "follow-up"}),
@@ -45,12 +45,13 @@ LAYER = {
                                                               "follow-up"}),
     OUT + "age-uk-non-elective-admissions": (NONE, "relative-change", {"confidence-interval",
                                                                        "follow-up"}),
-    OUT + "age-uk-wellbeing": (NONE, "relative-change", {"confidence-interval", "follow-up"}),
+    OUT + "age-uk-wellbeing": (NONE, "percentage-change-quantity-not-stated", {
+        "confidence-interval", "follow-up"}),
     OUT + "age-uk-volunteering": (NONE, "proportion", {"confidence-interval", "follow-up"}),
     OUT + "age-uk-social-care-costs": (NONE, "relative-change", {"confidence-interval",
                                                                  "follow-up"}),
-    OUT + "accelerated-ebcd-activities": (NONE, "count", {"sample-size", "confidence-interval",
-                                                          "follow-up"}),
+    OUT + "accelerated-ebcd-activities": ("other-intervention", "count", {
+        "sample-size", "confidence-interval", "follow-up"}),
     LEF + "palmer-2021-ras-r-difference": ("concurrent-control", "absolute-difference", {
         "sample-size", "follow-up", "unit"}),
     LEF + "springham-robert-2015-complaint-free-months": (NONE, "duration", {
@@ -61,25 +62,26 @@ LAYER = {
     LEF + "popp-evaluation-users-count": (NONE, "count", {"sample-size", "confidence-interval",
                                                           "follow-up"}),
     LEF + "nuffield-trust-2019-people": (NONE, "count", {"confidence-interval", "follow-up"}),
-    LEF + "nuffield-trust-2019-areas": (NONE, "count", {"confidence-interval", "follow-up"}),
+    LEF + "nuffield-trust-2019-areas": (NONE, "count", {"confidence-interval", "follow-up",
+                                                        "sample-size"}),
     LEF + "locock-2014-hsdr-staff": (NONE, "count", {"confidence-interval", "follow-up"}),
     LEF + "locock-2014-hsdr-patients-and-families": (NONE, "count", {"confidence-interval",
                                                                      "follow-up"}),
 }
 # The sample sizes the sources give: the review's first 325 older people (Age UK), the
-# reference file's 1,996 people (Nuffield Trust) and 96 staff and 63 patients and family
+# reference file's 1,996 people (Nuffield Trust: the evaluation's people, not a sample size of
+# its count of eight areas) and 96 staff and 63 patients and family
 # members (Locock et al. 2014).
 SAMPLE_SIZES = {
     **{OUT + f"age-uk-{name}": 325 for name in (
         "all-admissions", "non-elective-admissions", "wellbeing", "volunteering",
         "social-care-costs")},
     LEF + "nuffield-trust-2019-people": 1996,
-    LEF + "nuffield-trust-2019-areas": 1996,
     LEF + "locock-2014-hsdr-staff": 96,
     LEF + "locock-2014-hsdr-patients-and-families": 63,
 }
-# The rubric's very low certainty: an effect (relative change, absolute difference, ratio)
-# with no concurrent control and no confidence interval.
+# The rubric's very low certainty: an effect (relative change, percentage change of a quantity
+# not stated, absolute difference, ratio) whose source states no comparison and no interval.
 VERY_LOW = {OUT + name for name in (
     "oxleas-complaints", "popp-value-for-money", "popp-overnight-stays", "popp-ae-use",
     "popp-cost-reduction", "lac-costs", "age-uk-all-admissions",
@@ -132,9 +134,36 @@ def test_the_core_trial_result_with_its_confidence_interval(bundled_graph: Graph
 def test_the_only_stated_before_after_is_the_reviews_58_and_63_per_cent(
         bundled_graph: Graph, review_text: str):
     before_after = {str(s) for s in bundled_graph.subjects(
-        CPO.comparator, URIRef(ID + "comparator/before-after-same-group"))}
+        CPO.comparator, URIRef(ID + "comparator/before-after"))}
     assert before_after == {OUT + "popp-depression-anxiety"}
+    # the review does not say the two shares are of the same people
+    assert not set(bundled_graph.subjects(
+        CPO.comparator, URIRef(ID + "comparator/before-after-same-group")))
     assert "58 per cent before and 63 per cent after the intervention" in review_text
+    note = str(bundled_graph.value(URIRef(OUT + "popp-depression-anxiety"), CPO.ambiguityNote))
+    assert "does not say whether the before and after shares are of the same people" in note
+    assert "no certainty judgement: it is a share" in note
+    assert "ambiguity 1 of the reference file" in note
+
+
+def test_accelerated_ebcd_is_compared_with_ebcd_as_its_quote_says(
+        bundled_graph: Graph, review_text: str):
+    figure = URIRef(OUT + "accelerated-ebcd-activities")
+    compared = {str(s) for s in bundled_graph.subjects(
+        CPO.comparator, URIRef(ID + "comparator/other-intervention"))}
+    assert compared == {str(figure)}
+    quote = str(bundled_graph.value(figure, CPO.quote))
+    assert "similar to those in EBCD, but achieved more quickly and at lower cost" in quote
+    assert "similar to those in EBCD, but achieved more quickly" in " ".join(review_text.split())
+
+
+def test_nuffield_trust_1996_is_the_people_not_the_areas(bundled_graph: Graph):
+    people, areas = (URIRef(LEF + "nuffield-trust-2019-people"),
+                     URIRef(LEF + "nuffield-trust-2019-areas"))
+    assert bundled_graph.value(people, CPO.sampleSize).toPython() == 1996
+    assert bundled_graph.value(areas, CPO.sampleSize) is None
+    assert URIRef(ID + "reporting-item/sample-size") in set(
+        bundled_graph.objects(areas, CPO.notReported))
 
 
 def test_the_reference_file_states_the_core_figures(reference_text: str):
@@ -145,11 +174,12 @@ def test_the_reference_file_states_the_core_figures(reference_text: str):
 
 def test_the_schemes_are_closed_lists_of_concepts(bundled_graph: Graph):
     schemes = {
-        "comparators": (CPO.Comparator, {"before-after-same-group", "concurrent-control",
+        "comparators": (CPO.Comparator, {"before-after", "before-after-same-group",
+                                         "concurrent-control", "other-intervention",
                                          "national-or-regional-average", NONE}),
         "effect-measures": (CPO.EffectMeasureType, {
-            "relative-change", "absolute-difference", "ratio", "proportion", "count",
-            "amount", "duration"}),
+            "relative-change", "percentage-change-quantity-not-stated", "absolute-difference",
+            "ratio", "proportion", "count", "amount", "duration"}),
         "reporting-items": (CPO.ReportingItem, {"sample-size", "confidence-interval",
                                                 "follow-up", "unit"}),
         "certainty-levels": (CPO.CertaintyLevel, {"high", "moderate", "low", "very-low"}),
@@ -179,21 +209,50 @@ def test_one_risk_of_bias_record_per_study_saying_not_assessed(bundled_graph: Gr
             "Risk of bias not assessed: ")
 
 
+# The rubric's rule, word for word in docs/curation.md and in every rationale: what the source
+# states, never a claim that no comparison existed.
+RULE = ("the source states no comparison; by the rubric, an estimate with no stated "
+        "comparison starts at low")
+
+
 def test_certainty_only_where_the_rubric_justifies_it(bundled_graph: Graph):
     judged = {}
     for record in bundled_graph.subjects(RDF.type, CPO.CertaintyAssessment):
         judged[str(bundled_graph.value(record, CPO.certaintyOf))] = slug(
             bundled_graph.value(record, CPO.certainty))
         assert bundled_graph.value(record, PROV.wasGeneratedBy) == URIRef(ID + "curation")
-        assert "rated down once for imprecision" in str(
-            bundled_graph.value(record, CPO.rationale))
+        rationale = str(bundled_graph.value(record, CPO.rationale))
+        assert "rated down once for imprecision" in rationale
+        assert RULE in rationale.lower()
+        assert "no randomised or concurrent comparison" not in rationale
     assert judged == {figure: "very-low" for figure in VERY_LOW}
-    # the rule, read from the layer: an effect, no concurrent control, no interval
-    effects = {"relative-change", "absolute-difference", "ratio"}
+    # the rule, read from the layer: an effect, no stated comparison, no interval
+    effects = {"relative-change", "percentage-change-quantity-not-stated",
+               "absolute-difference", "ratio"}
     by_rule = {figure for figure, (comparator, measure, missing) in LAYER.items()
-               if measure in effects and comparator != "concurrent-control"
+               if measure in effects and comparator == NONE
                and "confidence-interval" in missing}
     assert by_rule == VERY_LOW
+
+
+def test_the_rubric_states_the_rule_the_rationales_apply():
+    from pathlib import Path
+
+    rubric = (Path(__file__).resolve().parents[2] / "docs" / "curation.md").read_text()
+    assert RULE in " ".join(rubric.replace("*", "").split()).lower()
+    assert "no randomised or concurrent comparison" not in rubric.lower()
+
+
+def test_a_percentage_change_is_a_relative_change_only_of_a_count_or_a_cost(
+        bundled_graph: Graph):
+    # Age UK's wellbeing figure does not say of what quantity it is 20%
+    relative = {slug(s) for s in bundled_graph.subjects(
+        CPO.effectMeasureType, URIRef(ID + "effect-measure/relative-change"))}
+    assert "age-uk-wellbeing" not in relative
+    assert {slug(s) for s in bundled_graph.subjects(
+        CPO.effectMeasureType,
+        URIRef(ID + "effect-measure/percentage-change-quantity-not-stated"))} == {
+        "age-uk-wellbeing"}
 
 
 # --- the shapes on the bundled data, both ways ----------------------------------------------
@@ -248,3 +307,17 @@ def test_not_reported_is_a_value_not_an_absence(bundled_graph: Graph):
         assert {item for item, present in stated.items() if not present} == missing, figure
     assert Literal(325) in set(bundled_graph.objects(URIRef(OUT + "age-uk-wellbeing"),
                                                      CPO.sampleSize))
+
+
+def test_a_concurrent_control_may_be_waiting_clusters_of_a_stepped_wedge(
+        bundled_graph: Graph, review_text: str):
+    from rdflib.namespace import SKOS
+
+    definition = str(bundled_graph.value(URIRef(ID + "comparator/concurrent-control"),
+                                         SKOS.definition))
+    assert "not (yet) receiving it" in definition
+    assert "that did not" not in definition
+    quoted = ("all clusters will ultimately receive the intervention while those waiting for "
+              "the intervention to commence act as controls")
+    assert quoted in definition
+    assert quoted in " ".join(review_text.split())

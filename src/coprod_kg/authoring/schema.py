@@ -190,12 +190,14 @@ def _evaluation() -> list[Field]:
     return [
         Field("comparator", CPO + "comparator", "ref",
               "For a quantified outcome (required): what the source compares the figure with: "
-              "before-after-same-group, concurrent-control, national-or-regional-average, or "
-              "none-stated where it states no comparison (never read one into 'reduced by').",
+              "before-after (group not stated), before-after-same-group, concurrent-control, "
+              "other-intervention, national-or-regional-average, or none-stated where it "
+              "states no comparison (never read one into 'reduced by').",
               "none-stated", ref=COMPARATOR),
         Field("measure_type", CPO + "effectMeasureType", "ref",
               "For a quantified outcome (required): what kind of quantity the figure is: "
-              "relative-change, absolute-difference, ratio, proportion, count, amount, duration.",
+              "relative-change, percentage-change-quantity-not-stated, absolute-difference, "
+              "ratio, proportion, count, amount, duration.",
               "relative-change", ref=MEASURE),
         Field("ci_lower", CPO + "ciLower", "decimal",
               "The lower bound of the confidence interval, where the source gives one."),
