@@ -391,6 +391,9 @@ def test_shape_warnings_are_reported_but_do_not_stop_the_import(runner, tmp_path
     result = import_(runner, template, "--data-dir", data_copy)
     assert result.exit_code == 0, result.output
     assert result.stderr == (
+        f"coprod-kg: warning: {template}:1: case_number: The case study has no number "
+        "(cpo:caseNumber): if the review numbers it, add that number; unnumbered case studies "
+        "are listed after the numbered ones.\n"
         f"coprod-kg: warning: {template}:1: case study: None of the case study's outcomes has a "
         "time frame (cpo:timeFrame): readers cannot tell over what period the impact was seen.\n")
     assert (data_copy / "case-studies" / "test-case.ttl").is_file()

@@ -55,6 +55,7 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
     "case-study-valid.ttl": set(),
     "case-study-invalid.ttl": {
         (EX["cs-type-only"], CPSH["CaseStudy-title"], V),
+        (EX["cs-type-only"], CPSH["CaseStudy-caseNumber"], W),
         (EX["cs-type-only"], CPSH["CaseStudy-page"], V),
         (EX["cs-type-only"], CPSH["CaseStudy-population"], V),
         (EX["cs-type-only"], CPSH["CaseStudy-approach"], V),
@@ -69,6 +70,8 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
         (EX["alignment-without-rationale"], CPSH["PrincipleAlignment-rationale"], V),
         (EX["cs-learning-points-true"], CPSH["CaseStudyLearningPointsShape"], V),
         (EX["cs-learning-points-true"], CPSH["CaseStudy-page"], V),
+        (EX["cs-learning-points-true"], CPSH["CaseStudy-oneCaseNumber"], V),
+        (EX["cs-learning-points-true"], CPSH["CaseStudy-label"], V),
         (EX["cs-warnings-only"], CPSH["CaseStudy-quantifiedOutcome"], W),
         (EX["cs-warnings-only"], CPSH["CaseStudy-studyDesign"], W),
         (EX["cs-warnings-only"], CPSH["CaseStudy-timeFrame"], W),
@@ -114,6 +117,7 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
         (EX["outcome-page-zero"], CPSH["Outcome-page"], V),
         (EX["outcome-page-as-text"], CPSH["Outcome-page"], V),
         (EX["outcome-no-source"], CPSH["Outcome-source"], V),
+        (EX["outcome-two-english-labels"], CPSH["Outcome-label"], V),
         (EX["outcome-source-not-a-reference"], CPSH["Outcome-source"], V),
         (EX["outcome-no-unit"], CPSH["Figure-unit"], V),
         (EX["outcome-integer-value"], CPSH["Figure-numericValue"], V),
@@ -352,8 +356,8 @@ def test_results_carry_path_value_and_case_study(fixture_base: Graph, shapes_gra
     groups = report.by_case_study()
     assert set(groups) == {str(EX[n]) for n in ("cs-type-only", "cs-alignment-without-rationale",
                                                    "cs-learning-points-true", "cs-warnings-only")}
-    assert len(groups[str(EX["cs-type-only"])]) == 11
-    assert len(report.violations()) == 10 and len(report.warnings()) == 8
+    assert len(groups[str(EX["cs-type-only"])]) == 12
+    assert len(report.violations()) == 12 and len(report.warnings()) == 9
 
 
 def test_percentage_and_direction_results_name_the_offending_value(
@@ -468,6 +472,7 @@ def test_case_study_stripped_to_its_type_gives_every_violation(
              if r.focus_node == str(case_study)}
     assert on_it == {
         (str(CPSH["CaseStudy-title"]), str(DCTERMS.title), V),
+        (str(CPSH["CaseStudy-caseNumber"]), str(CPO.caseNumber), W),
         (str(CPSH["CaseStudy-page"]), str(CPO.page), V),
         (str(CPSH["CaseStudy-population"]), str(CPO.population), V),
         (str(CPSH["CaseStudy-approach"]), str(CPO.usesIntervention), V),
