@@ -321,3 +321,18 @@ def test_a_concurrent_control_may_be_waiting_clusters_of_a_stepped_wedge(
               "the intervention to commence act as controls")
     assert quoted in definition
     assert quoted in " ".join(review_text.split())
+
+
+def test_the_core_trial_figure_keeps_its_reported_precision(
+        bundled_graph: Graph, reference_text: str):
+    figure = URIRef(LEF + "palmer-2021-ras-r-difference")
+    reported = bundled_graph.value(figure, CPO.reportedAs)
+    assert reported == Literal("-1.70, 95% CI -3.81 to 0.40")
+    assert f"RAS-R adjusted difference {reported})" in reference_text
+    # the decimals to compute with are the same numbers, in canonical form
+    value, level, _, lower, _, upper = str(reported).replace("%", "").split()
+    assert [Decimal(value.rstrip(",")), Decimal(level), Decimal(lower), Decimal(upper)] == [
+        bundled_graph.value(figure, p).toPython() for p in (
+            URIRef("http://qudt.org/schema/qudt/numericValue"), CPO.confidenceLevel,
+            CPO.ciLower, CPO.ciUpper)]
+    assert str(bundled_graph.value(figure, CPO.ciUpper)) == "0.4"  # why reportedAs is kept

@@ -737,3 +737,18 @@ def test_without_lunr_the_build_says_what_is_missing_in_one_line(monkeypatch):
     with pytest.raises(CoprodError, match=r"^site: the search index needs the Python package "
                                           r"lunr, a dependency of coprod-kg"):
         build_index([])
+
+
+CORE_AS_REPORTED = "-1.70, 95% CI -3.81 to 0.40"  # the reference file's own digits
+
+
+def test_the_core_result_is_shown_with_its_reported_precision(site):
+    """The decimals of the graph are -1.7 and 0.4 in canonical form; the pages show the
+    figure as the source reports it (cpo:reportedAs)."""
+    measure = "RAS-R adjusted difference between intervention and control"
+    for page in ("evidence/wellbeing-and-recovery.html", "case-studies/core-study.html"):
+        text = _plain((site / page).read_text(encoding="utf-8"))
+        assert f"{measure}: {CORE_AS_REPORTED}" in text, page
+        assert "-1.7 (95% CI" not in text, page
+    figure_page = site / "id" / "later-evidence-figure" / "palmer-2021-ras-r-difference.html"
+    assert CORE_AS_REPORTED in _plain(figure_page.read_text(encoding="utf-8"))

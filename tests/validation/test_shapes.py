@@ -104,6 +104,7 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
         (EX["le-no-record"], CPSH["LaterEvidence-linked"], V),
         (EX["le-no-record"], CPSH["LaterEvidence-source"], V),
         (EX["lef-unit-twice"], CPSH["EvaluationUnitShape"], V),
+        (EX["lef-reported-as-twice"], CPSH["LaterEvidenceFigure-reportedAs"], V),
     },
     "outcome-valid.ttl": set(),
     "outcome-invalid.ttl": {

@@ -217,6 +217,10 @@ def _later_evidence(rows: list[dict], grades: dict[str, dict]) -> list[dict]:
 
 
 def _later_figure_text(row: dict) -> str:
+    """The figure in words and numbers; as its source writes it where recorded
+    (cpo:reportedAs keeps the reported precision: -1.70, not -1.7)."""
+    if row.get("reportedAs"):
+        return str(row["reportedAs"])
     text = figure_text(row)
     if row.get("ciLower") is not None and row.get("ciUpper") is not None:
         level = f"{number_text(row['confidenceLevel'])}% " if row.get("confidenceLevel") else ""
