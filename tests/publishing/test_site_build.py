@@ -610,9 +610,9 @@ AGE_UK_ROWS = [
      "20% on average", "PERCENT", "Increase", "", G4, "no later evidence", "",
      "20% average improvement in wellbeing", "8", SOURCE),
 ]
-HEADER = ("case study", "intervention", "category", "domain", "outcome", "figure", "unit",
-          "direction", "time frame", "design level", "status", "later evidence", "quote", "page",
-          "source")
+HEADER = ("case study", "intervention", "category", "domain (our curation)", "outcome", "figure",
+          "unit", "direction", "time frame", "design level (our curation)",
+          "status (our curation)", "later evidence", "quote", "page", "source (our curation)")
 
 
 def test_outcomes_csv_has_one_row_per_outcome(site, bundled_graph):
@@ -642,6 +642,96 @@ def test_outcomes_xlsx_holds_the_same_rows(site):
     with (site / "downloads" / "outcomes.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert rows == [tuple(r) for r in csv.reader(handle)]
     assert [r for r in rows if r[0] == AGE_UK] == AGE_UK_ROWS
+
+
+def test_outcomes_xlsx_says_whose_each_column_is(site):
+    from openpyxl import load_workbook
+
+    book = load_workbook(site / "downloads" / "outcomes.xlsx", read_only=True)
+    assert book.sheetnames == ["Outcomes", "Notes"]
+    notes = list(book["Notes"].iter_rows(values_only=True))
+    assert notes[0] == ("column", "whose")
+    assert [row[0] for row in notes[1:]] == list(HEADER)
+    whose = dict(notes[1:])
+    assert whose["domain (our curation)"] == (
+        "Our curation: the outcome domain we group the category into "
+        "(data/curation/map-groupings.ttl).")
+    assert whose["status (our curation)"].startswith("Our curation: our reading of the later")
+    assert whose["later evidence"] == ("The relation (supports, qualifies, contradicts) is our "
+                                       "curation; the finding is the later publication's.")
+    assert whose["quote"] == ("The review's: its words, figures and pages as the review "
+                              "gives them.")
+
+
+# Our curation marked wherever the site shows it (the domain grouping, the claim status, the
+# design level; the evaluation layer of a figure on its resource page)
+# --------------------------------------------------------------------------
+
+
+def test_home_page_marks_the_domains_and_the_download_columns_as_ours(site):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    plain = _plain(page)
+    assert ("What the evidence says, by outcome The outcome domains, our grouping of the "
+            "review's outcome categories, are our curation (data/curation/map-groupings.ttl). "
+            "Hospital use: what the evidence says") in plain
+    assert ("page and source ( coprod-kg query outcomes-table ); the domain, design level, "
+            "status and source are our curation , marked so in their column headers") in plain
+    assert page.count('<span class="voice">our curation</span>') == 2
+
+
+def test_gap_map_table_marks_our_curation_as_the_map_does(site):
+    page = (site / "gap-map-table.html").read_text(encoding="utf-8")
+    assert ("The grouping into outcome domains, the claim status and the design level are "
+            "our curation (data/curation/); the entries' labels are the review's or the later "
+            "publication's.") in _plain(page)
+    assert '<th scope="col">Outcome domain <span class="voice">(our curation)</span></th>' in page
+    assert ('<th scope="col">Entries: status and design level <span class="voice">(our '
+            'curation)</span></th>') in page
+
+
+def _resource_sections(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """voice -> [(property, value text)] of a resource page's tables."""
+    text = path.read_text(encoding="utf-8")
+    return {voice: [(prop, _plain(value)) for prop, value in re.findall(
+                r"<tr><td><code>(.*?)</code></td><td>(.*?)</td></tr>", body)]
+            for voice, body in re.findall(
+                r'<table class="resource voice-([\w-]+)">(.*?)</table>', text, re.S)}
+
+
+def test_a_figure_s_evaluation_layer_is_our_curation_on_its_resource_page(site):
+    page = site / "id" / "outcome" / "oxleas-complaints.html"
+    sections = _resource_sections(page)
+    assert list(sections) == ["review", "curation"]
+    assert sections["curation"] == [
+        ("cpo:comparator", "No comparison stated"), ("cpo:effectMeasureType", "Relative change"),
+        ("cpo:notReported", "Confidence interval"), ("cpo:notReported", "Sample size"),
+        ("dcterms:source", "ref:kings-fund-ebcd-oxleas")]
+    assert ("cpo:quote", "The results were impressive, with complaints reduced by 80 per cent "
+            "over 14 months.") in sections["review"]
+    text = page.read_text(encoding="utf-8")
+    assert ("<caption>What the review says</caption>" in text
+            and '<caption><span class="voice">Our curation (our reading, not the review&#39;s)'
+                '</span></caption>' in text)
+    later = _resource_sections(site / "id" / "later-evidence-figure"
+                               / "palmer-2021-ras-r-difference.html")
+    assert list(later) == ["later-evidence", "curation"]
+    assert ("qudt:numericValue", "-1.7") in later["later-evidence"]
+    assert [prop for prop, _ in later["curation"]] == [
+        "cpo:comparator", "cpo:effectMeasureType", "cpo:instrument", "cpo:notReported",
+        "cpo:notReported", "cpo:notReported"]
+
+
+def test_every_outcome_page_puts_the_curated_predicates_under_our_curation(site):
+    from coprod_kg.publishing.voices import CURATED_PREDICATES
+
+    pages = sorted((site / "id" / "outcome").glob("*.html"))
+    assert len(pages) == 31
+    for page in pages:
+        sections = _resource_sections(page)
+        for voice, rows in sections.items():
+            for prop, _ in rows:
+                assert (voice == "curation") == (prop in CURATED_PREDICATES
+                                                 or prop == "dcterms:source"), (page.name, prop)
 
 
 def test_every_page_says_how_to_cite_it_and_when_it_was_built(site):

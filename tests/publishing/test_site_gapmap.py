@@ -261,6 +261,18 @@ def test_svg_is_well_formed_and_shows_every_label_and_count(gap_map):
             "admissions: 2 studies; 1 contradicted; strongest design level G4") in titles
 
 
+def test_svg_marks_domains_families_status_and_design_level_as_our_curation(gap_map):
+    root = ET.fromstring(gap_map_svg(gap_map, title="Evidence gap map"))
+    lines = [t.text for t in root.iter(SVG_NS + "text")]
+    # the legend under the title, before the grid
+    assert lines[3:5] == [
+        "G: the strongest design level among the cell's entries (our curation; G1 randomised "
+        "trial, G5 no result yet)",
+        "Our curation: the grouping of outcome categories into domains (rows) and of "
+        "interventions into families (columns), the claim status and the design level."]
+    assert lines[2].startswith("Claim status (our reading of later evidence): ")
+
+
 def test_wrap_words():
     assert wrap_words("Building on people's existing capabilities", 17) == [
         "Building on", "people's existing", "capabilities"]

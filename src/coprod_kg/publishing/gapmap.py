@@ -405,7 +405,7 @@ COLUMN_WIDTH = 112
 ROW_HEIGHT = 34
 DOMAIN_HEIGHT = 26
 HEADER_HEIGHT = 118
-TITLE_HEIGHT = 80
+TITLE_HEIGHT = 96
 LEGEND_HEIGHT = 70
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
@@ -470,6 +470,10 @@ def gap_map_svg(gap_map: GapMap, *, title: str, source_note: str = "") -> str:
     return "\n".join(parts) + "\n"
 
 
+CURATION_LINE = ("Our curation: the grouping of outcome categories into domains (rows) and of "
+                 "interventions into families (columns), the claim status and the design level.")
+
+
 def _legend_lines(gap_map: GapMap) -> list[str]:
     statuses = "  ".join(f"{icon} {status}" for status, (icon, _) in STATUSES.items()
                          if status != "no later evidence")
@@ -477,8 +481,9 @@ def _legend_lines(gap_map: GapMap) -> list[str]:
         "Number of distinct studies per cell (case studies and later publications); "
         "empty cells are gaps.",
         f"Claim status (our reading of later evidence): {statuses}",
-        "G: the strongest design level among the cell's entries (G1 randomised trial, "
-        "G5 no result yet)",
+        "G: the strongest design level among the cell's entries (our curation; G1 randomised "
+        "trial, G5 no result yet)",
+        CURATION_LINE,
     ]
 
 

@@ -125,9 +125,55 @@ def resource_files(resource: Resource) -> Iterator[tuple[str, str]]:
         yield resource.path + suffix, serialise(resource.graph, fmt)
 
 
-def rows_of(resource: Resource, root: str, served: set[str]) -> list[dict]:
-    """Property and value rows of a resource for its HTML page: a value that the site serves
-    links to its page (relative to `root`), another IRI links to itself."""
+# The sections of a resource page, one per voice (publishing.voices), in reading order.
+VOICE_SECTIONS = (
+    ("review", "What the review says"),
+    ("later-evidence", "What later publications say"),
+    ("curation", "Our curation (our reading, not the review's)"),
+    ("vocabulary", "The vocabulary it is written in"),
+)
+
+
+class TripleVoices:
+    """The voice of each statement about a resource, by the one rule of publishing.voices
+    run once on the whole graph. A resource whose statements the graph does not hold (a
+    released ontology version) is classified on its own graph. A blank node object is keyed
+    by its subject and property alone (the rule gives a blank node its IRI's voice)."""
+
+    def __init__(self, graph) -> None:
+        self._index = self._classify(graph)
+
+    @staticmethod
+    def _classify(graph) -> dict[tuple, str]:
+        from rdflib import BNode
+
+        from coprod_kg.publishing.voices import voice_graphs
+
+        return {(s, p, None if isinstance(o, BNode) else o): name
+                for name, part in voice_graphs(graph).items() for s, p, o in part}
+
+    def of(self, resource: Resource, predicate, value) -> str:
+        from rdflib import BNode, URIRef
+
+        key = (URIRef(resource.iri), predicate, None if isinstance(value, BNode) else value)
+        if key not in self._index:
+            self._index.update(self._classify(resource.graph))
+        return self._index[key]
+
+
+def sections_of(rows: list[dict]) -> list[dict]:
+    """The rows of a resource page grouped by voice: [{voice, heading, rows}], in the order
+    of VOICE_SECTIONS, empty voices left out."""
+    return [{"voice": voice, "heading": heading,
+             "rows": [row for row in rows if row["voice"] == voice]}
+            for voice, heading in VOICE_SECTIONS if any(row["voice"] == voice for row in rows)]
+
+
+def rows_of(resource: Resource, root: str, served: set[str],
+            voices: TripleVoices) -> list[dict]:
+    """Property and value rows of a resource for its HTML page, each with its voice: a value
+    that the site serves links to its page (relative to `root`), another IRI links to
+    itself."""
     from rdflib import RDFS, BNode, Literal, URIRef
     from rdflib.namespace import SKOS
 
@@ -140,7 +186,8 @@ def rows_of(resource: Resource, root: str, served: set[str]) -> list[dict]:
     rows = []
     for p, o in sorted(graph.predicate_objects(URIRef(resource.iri)), key=lambda po: (
             compact_iri(str(po[0])), str(po[1]))):
-        row = {"property": compact_iri(str(p)), "href": None}
+        row = {"property": compact_iri(str(p)), "href": None,
+               "voice": voices.of(resource, p, o)}
         if isinstance(o, Literal):
             row["text"] = str(o)
         elif isinstance(o, BNode):

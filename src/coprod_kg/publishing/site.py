@@ -41,7 +41,13 @@ from coprod_kg.publishing.gapmap import (
     level_labels,
     principle_view,
 )
-from coprod_kg.publishing.resources import Resource, rows_of, write_resources
+from coprod_kg.publishing.resources import (
+    Resource,
+    TripleVoices,
+    rows_of,
+    sections_of,
+    write_resources,
+)
 from coprod_kg.publishing.search import search_documents, search_index_script
 from coprod_kg.publishing.sitedata import (
     duration_text,
@@ -484,20 +490,22 @@ def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], stor
     rows = outcome_rows(store)
     write_csv(rows, downloads / "outcomes.csv")
     write_xlsx(rows, downloads / "outcomes.xlsx")
-    write_resources(graph, staging, _resource_renderer(content))
+    write_resources(graph, staging, _resource_renderer(content, graph))
     (staging / MARKER).write_text(f"built by coprod-kg {__version__}\n", encoding="utf-8")
     for path in staging.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     staging.chmod(0o755)
 
 
-def _resource_renderer(content: SiteContent):
-    """The HTML page of a resource served at its IRI's path (publishing.resources)."""
+def _resource_renderer(content: SiteContent, graph):
+    """The HTML page of a resource served at its IRI's path (publishing.resources), its
+    statements grouped by voice."""
     from rdflib import URIRef
     from rdflib.namespace import DCTERMS, RDFS, SKOS
 
     env = environment()
     template = env.get_template("resource.html")
+    voices = TripleVoices(graph)
 
     def render(resource: Resource, served: set[str]) -> str:
         root = "../" * resource.path.count("/")
@@ -508,7 +516,8 @@ def _resource_renderer(content: SiteContent):
 
         return live_links_only(template.render(
             **_common(content, root), page_path=resource.path + ".html", resource=resource,
-            rows=rows_of(resource, root, served), heading=str(title or compact_iri(resource.iri)),
+            sections=sections_of(rows_of(resource, root, served, voices)),
+            heading=str(title or compact_iri(resource.iri)),
             name=resource.path.rsplit("/", 1)[-1],
         ))
 
