@@ -705,7 +705,7 @@ def test_a_figure_s_evaluation_layer_is_our_curation_on_its_resource_page(site):
     assert sections["curation"] == [
         ("cpo:comparator", "No comparison stated"), ("cpo:effectMeasureType", "Relative change"),
         ("cpo:notReported", "Confidence interval"), ("cpo:notReported", "Sample size"),
-        ("dcterms:source", "ref:kings-fund-ebcd-oxleas")]
+        ("dcterms:source", "Case study 1: running EBCD in a mental health inpatient service")]
     assert ("cpo:quote", "The results were impressive, with complaints reduced by 80 per cent "
             "over 14 months.") in sections["review"]
     text = page.read_text(encoding="utf-8")
