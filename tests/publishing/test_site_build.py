@@ -689,6 +689,14 @@ def test_gap_map_table_marks_our_curation_as_the_map_does(site):
             'curation)</span></th>') in page
 
 
+def test_outcome_list_marks_our_curation(site):
+    page = (site / "outcomes.html").read_text(encoding="utf-8")
+    assert ("The outcome domain, whether a direction favours the intervention, the claim status "
+            "and the design level are our curation ; the figures and the outcomes' labels are "
+            "the review's.") in _plain(page)
+    assert page.count('<span class="voice">our curation</span>') == 1
+
+
 def _resource_sections(path: Path) -> dict[str, list[tuple[str, str]]]:
     """voice -> [(property, value text)] of a resource page's tables."""
     text = path.read_text(encoding="utf-8")
