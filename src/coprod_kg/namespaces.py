@@ -47,6 +47,8 @@ PREFIXES: dict[str, str] = {
     # groupings of the evidence map (data/curation/map-groupings.ttl)
     "domain": INSTANCES + "outcome-domain/",
     "family": INSTANCES + "intervention-family/",
+    # studies: the reports of one study grouped (data/curation/studies.ttl)
+    "study": INSTANCES + "study/",
     # the evaluation layer (schemes: data/evaluation-schemes.ttl; our records of risk of
     # bias and certainty: data/curation/risk-of-bias.ttl, certainty.ttl)
     "comparator": INSTANCES + "comparator/",

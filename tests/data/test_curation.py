@@ -417,3 +417,40 @@ def test_a_case_study_with_no_alignment_at_all_is_a_shape_warning(runner, store_
     warned = {(r["focus_node"], r["source_shape"], r["severity"]) for r in report["results"]}
     assert (ID + "case-study/core-study", "https://w3id.org/coprod-kg/shapes#"
             "CaseStudy-principleAlignment", "Warning") in warned
+
+
+# --------------------------------------------------------------------------
+# What counts as one study (data/curation/studies.ttl)
+# --------------------------------------------------------------------------
+
+STUDIES = {
+    "oxleas-ebcd": {"case-study/oxleas-ebcd"},
+    "springham-robert-2015": {"reference/springham-robert-2015"},
+    "popp-national-evaluation": {"case-study/popp", "reference/popp-national-evaluation"},
+    "local-area-coordination": {"case-study/local-area-coordination"},
+    "age-uk-personalised-integrated-care": {"case-study/age-uk-personalised-integrated-care"},
+    "nuffield-trust-2019": {"reference/georghiou-keeble-2019"},
+    "accelerated-ebcd": {"case-study/accelerated-ebcd", "reference/locock-2014-hsdr"},
+    "core-trial": {"case-study/core-study", "reference/palmer-2015-core-protocol",
+                   "reference/palmer-2021-core-results", "reference/palmer-2017-core-engagement"},
+}
+
+
+def test_the_reports_of_each_study(bundled_graph: Graph):
+    found = {slug(study): {str(r)[len(ID):] for r in bundled_graph.objects(study,
+                                                                          CPO.studyReport)}
+             for study in bundled_graph.subjects(RDF.type, CPO.Study)}
+    assert found == STUDIES
+
+
+def test_every_case_study_and_later_source_is_a_report_of_exactly_one_marked_study(
+    bundled_graph: Graph,
+):
+    reports = set(bundled_graph.subjects(RDF.type, CPO.CaseStudy)) | {
+        source for evidence in bundled_graph.subjects(RDF.type, CPO.LaterEvidence)
+        for source in bundled_graph.objects(evidence, DCTERMS.source)}
+    assert len(reports) == 6 + 6
+    for report in reports:
+        assert len(list(bundled_graph.subjects(CPO.studyReport, report))) == 1, report
+    studies = set(bundled_graph.subjects(RDF.type, CPO.Study))
+    assert studies <= marked_nodes(bundled_graph)

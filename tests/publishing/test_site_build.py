@@ -392,10 +392,11 @@ def test_gap_map_page_works_without_javascript(pages):
     assert anchors and all(anchor in page.ids for anchor in anchors)
     assert "Oxleas EBCD" in page.plain_text
     table = pages["gap-map-table.html"].plain_text
-    assert ("Experience Complaints Experience-based co-design (EBCD) 2 Oxleas EBCD: Complaints "
-            "reduced by 80 per cent over 14 months (qualified; G4 descriptive or reported figure) "
-            "Springham N, Robert G 2015: Formal complaints on the ward eradicated for 23 months "
-            "after EBCD (qualified; G4 descriptive or reported figure)") in " ".join(table.split())
+    assert ("Experience Complaints Experience-based co-design (EBCD) 2 Case study 1: Oxleas "
+            "EBCD: Complaints reduced by 80 per cent over 14 months (qualified; G4 descriptive "
+            "or reported figure) Earlier publication, not cited by the review, Springham N, "
+            "Robert G 2015: Formal complaints on the ward eradicated for 23 months after EBCD "
+            "(qualified; G4 descriptive or reported figure)") in " ".join(table.split())
 
 
 def test_ontology_page_documents_every_term(pages, bundled_graph):
@@ -750,6 +751,31 @@ def test_every_page_says_how_to_cite_it_and_when_it_was_built(site):
         footer = parse_page(path).plain_text.split("Cite this page:")
         assert len(footer) == 2, path
         assert re.search(r"coprod-kg \S+, built on \d{4}-\d{2}-\d{2}", footer[1]), path
+
+
+@pytest.mark.parametrize(("page", "citation"), [
+    ("id/later-evidence-figure/palmer-2021-ras-r-difference.html",
+     "Palmer VJ et al. (2021). Results of the CORE trial, Health Expectations "
+     "2021;24(6):1948-1961. doi:10.1111/hex.13334"),
+    ("id/later-evidence/palmer-2021-core-recovery.html",
+     "Palmer VJ et al. (2021). Results of the CORE trial, Health Expectations "
+     "2021;24(6):1948-1961. doi:10.1111/hex.13334"),
+    ("id/later-evidence/springham-robert-2015-complaints.html",
+     "Springham N, Robert G (2015). Experience based co-design reduces formal complaints on "
+     "an acute mental health ward. BMJ Quality Improvement Reports. "
+     "doi:10.1136/bmjquality.u209153.w3970"),
+])
+def test_a_later_evidence_page_says_to_cite_the_later_publication(site, page, citation):
+    footer = parse_page(site / page).plain_text.split("Cite this page:")[1]
+    assert ("For this finding and its figures, cite the publication they come from, not the "
+            f"review: {citation}.") in " ".join(footer.split())
+    assert "cite the review" not in footer
+
+
+def test_a_review_figure_page_still_says_to_cite_the_review(site):
+    footer = parse_page(site / "id/figure/popp-pilot-sites.html").plain_text
+    assert "For a figure, cite the review (Charlotte Owen, 2016-12)" in " ".join(
+        footer.split())
 
 
 def test_each_outcome_card_carries_its_badges_at_the_top(site):

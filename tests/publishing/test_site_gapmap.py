@@ -92,28 +92,81 @@ def test_groupings_are_marked_as_our_curation(bundled_graph):
             assert bundled_graph.value(node, URIRef(CPO + "rationale")), node
 
 
+AGE_UK = "Age UK Personalised Integrated Care Programme"
+NUFFIELD = "Nuffield Trust evaluation of the Age UK programme (Georghiou and Keeble 2019)"
+NO_REDUCTION = ("Almost certainly no reduction in emergency admissions or costs, among 1,996 "
+                "people in eight areas")
 AGE_UK_HOSPITAL_USE = [
-    ("All hospital admissions", "Age UK Personalised Integrated Care Programme", "review",
+    ("All hospital admissions", AGE_UK, AGE_UK, "review", "review",
      "31% reduction in all hospital admissions", "decrease", "favours", "qualified", 4),
-    ("All hospital admissions", "Georghiou T, Keeble E 2019", "later evidence",
-     "Almost certainly no reduction in emergency admissions or costs, among 1,996 people in "
-     "eight areas", None, None, "qualified", 4),
-    ("Non-elective hospital admissions", "Age UK Personalised Integrated Care Programme",
-     "review", "26% reduction in non-elective hospital admissions", "decrease", "favours",
+    ("All hospital admissions", NUFFIELD, "Georghiou T, Keeble E 2019", "later publication",
+     "later evidence", NO_REDUCTION, None, None, "qualified", 4),
+    ("Non-elective hospital admissions", AGE_UK, AGE_UK, "review", "review",
+     "26% reduction in non-elective hospital admissions", "decrease", "favours",
      "contradicted", 4),
-    ("Non-elective hospital admissions", "Georghiou T, Keeble E 2019", "later evidence",
-     "Almost certainly no reduction in emergency admissions or costs, among 1,996 people in "
-     "eight areas", None, None, "contradicted", 4),
+    ("Non-elective hospital admissions", NUFFIELD, "Georghiou T, Keeble E 2019",
+     "later publication", "later evidence", NO_REDUCTION, None, None, "contradicted", 4),
 ]
+WINDLE = "Windle K, Wagland R, Forder J, D'Amico F, Janssen D, Wistow G 2009"
+POPP = "The national evaluation of POPP (Windle et al. 2009)"
+# One study each: the POPP case study and R3 (the evaluation it cites, not a later
+# publication: 2009, before the review); the CORE protocol and the 2021 trial results.
+ONE_STUDY_ROWS = [
+    ("Overnight hospital stays", POPP, "Partnerships for Older People Projects (POPP)",
+     "review", "review", "Overnight hospital stays reduced by 47 per cent", "decrease",
+     "favours", "qualified", 4),
+    ("Overnight hospital stays", POPP, WINDLE, "cited by the review", "later evidence",
+     "The 47% fall in overnight stays is reported as 'seemingly'", None, None, "qualified",
+     4),
+    ("Value for money", POPP, "Partnerships for Older People Projects (POPP)", "review",
+     "review", "About £1.20 of emergency bed-day savings for every extra £1 spent",
+     "not-applicable", "not a change", "qualified", 4),
+    ("Value for money", POPP, WINDLE, "cited by the review", "later evidence",
+     "The £1.20 benefit per extra £1 has a range of £0.80 to £1.60", None, None,
+     "qualified", 4),
+    ("Psychosocial recovery", "The CORE trial", "CORE study protocol", "review", "review",
+     "Primary expected outcome: improvement in psychosocial recovery, measured within 9 "
+     "months of each wave", "increase", "planned", "contradicted", 5),
+    ("Psychosocial recovery", "The CORE trial", "Palmer VJ et al. 2021", "later publication",
+     "later evidence", "No difference in psychosocial recovery between intervention and "
+     "control", None, None, "contradicted", 1),
+]
+
+
+def map_rows(rows: list[dict]) -> list[tuple]:
+    return [(r["categoryLabel"], r["studyLabel"], r["reportLabel"], r["reportRole"],
+             r["entryKind"], r["entryLabel"],
+             r["direction"] and r["direction"].rsplit("/", 1)[-1], r["favours"], r["status"],
+             r["designLevel"]) for r in rows]
 
 
 def test_the_stored_query_gives_age_uks_hospital_use_rows(store):
     rows = [row for row in select(store, "evidence-map")
             if row["domainLabel"] == "Hospital use" and row["caseNumber"] == 4]
-    assert [(r["categoryLabel"], r["studyLabel"], r["entryKind"], r["entryLabel"],
-             r["direction"] and r["direction"].rsplit("/", 1)[-1], r["favours"], r["status"],
-             r["designLevel"]) for r in rows] == AGE_UK_HOSPITAL_USE
+    assert map_rows(rows) == AGE_UK_HOSPITAL_USE
     assert {r["familyLabel"] for r in rows} == {"Personalised integrated care"}
+
+
+def test_reports_of_one_study_are_one_study_in_the_stored_query(store):
+    """The POPP case study and R3, the CORE protocol and Palmer 2021: one study each, so
+    their cells count 1; R3 (2009) is the evaluation the review cites, never 'later'."""
+    rows = [row for row in select(store, "evidence-map")
+            if row["categoryLabel"] in ("Overnight hospital stays", "Value for money",
+                                        "Psychosocial recovery")]
+    assert map_rows(rows) == ONE_STUDY_ROWS
+    assert {r["study"] for r in rows} == {ID + "study/popp-national-evaluation",
+                                          ID + "study/core-trial"}
+
+
+def test_a_later_publication_is_one_dated_after_the_review(store):
+    roles = {(r["reportLabel"], r["reportRole"]) for r in select(store, "evidence-map")
+             if r["entryKind"] == "later evidence"}
+    assert roles == {
+        ("Georghiou T, Keeble E 2019", "later publication"),
+        ("Palmer VJ et al. 2021", "later publication"),
+        (WINDLE, "cited by the review"),
+        ("Springham N, Robert G 2015", "earlier publication"),
+    }
 
 
 def test_one_row_per_outcome_plus_one_per_later_finding_about_an_outcome(store, bundled_graph):
@@ -135,8 +188,12 @@ def test_expected_outcomes_are_planned_never_an_increase(store, gap_map):
     entries = [e for e in gap_map.entries if e.case_number == 6 and not e.is_later]
     assert {gap_map.direction_label(e) for e in entries} == {"Planned"}
     (trial,) = [e for e in gap_map.entries if e.is_later and e.case_number == 6]
-    assert (trial.study_label, trial.status, trial.design_level, trial.design_label) == (
-        "Palmer VJ et al. 2021", "contradicted", 1, "Randomised trial")
+    assert (trial.report_label, trial.study_label, trial.status, trial.design_level,
+            trial.design_label, trial.source_heading) == (
+        "Palmer VJ et al. 2021", "The CORE trial", "contradicted", 1, "Randomised trial",
+        "Later publication, Palmer VJ et al. 2021")
+    (hedge,) = [e for e in gap_map.entries if e.is_later and e.iri.endswith("stays-hedge")]
+    assert hedge.source_heading == f"The evaluation the review cites, {WINDLE}"
 
 
 def test_cells_count_distinct_studies_as_an_independent_query_does(bundled_graph, gap_map):
@@ -146,11 +203,12 @@ def test_cells_count_distinct_studies_as_an_independent_query_does(bundled_graph
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?c ?i (COUNT(DISTINCT ?study) AS ?n) WHERE {
           ?cs cpo:usesIntervention ?i .
-          { ?cs cpo:hasOutcome ?o . ?o cpo:outcomeCategory ?c . BIND(?cs AS ?study) }
+          { ?cs cpo:hasOutcome ?o . ?o cpo:outcomeCategory ?c . BIND(?cs AS ?report) }
           UNION
           { ?cs cpo:hasOutcome ?o . ?o cpo:outcomeCategory ?c .
-            ?link cpo:aboutClaim ?o ; cpo:linksLaterEvidence/dcterms:source ?study ;
+            ?link cpo:aboutClaim ?o ; cpo:linksLaterEvidence/dcterms:source ?report ;
                   cpo:evidenceRelation/cpo:claimStatusLabel ?any }
+          ?study cpo:studyReport ?report .
         } GROUP BY ?c ?i""")
     expected = {(str(c), str(i)): int(n) for c, i, n in rows}
     counted = {key: cell.count for key, cell in gap_map.cells.items() if cell.count}
@@ -160,11 +218,15 @@ def test_cells_count_distinct_studies_as_an_independent_query_does(bundled_graph
 
 def test_totals_count_each_study_once(gap_map):
     studies = {e.study for e in gap_map.entries}
-    assert gap_map.total(gap_map.all_cells) == len(studies) == 6 + 4
+    # 6 case studies, and 2 studies reported only outside the review (Nuffield Trust 2019,
+    # Springham and Robert 2015); R3 and Palmer 2021 belong to case studies' studies
+    assert gap_map.total(gap_map.all_cells) == len(studies) == 6 + 2
     age_uk = next(i for i in gap_map.interventions if i.note == "Case study 4")
     assert gap_map.total(gap_map.column(age_uk)) == 2  # Age UK and Nuffield Trust, not 6
-    hospital = gap_map.domains[0]
-    assert gap_map.total(gap_map.domain_cells(hospital)) == 5
+    core = next(i for i in gap_map.interventions if i.note == "Case study 6")
+    assert gap_map.total(gap_map.column(core)) == 1  # the protocol and the trial: one trial
+    assert [gap_map.total(gap_map.domain_cells(d)) for d in gap_map.domains] == [
+        4, 3, 4, 4, 3, 2]
     for category in gap_map.categories:
         row = gap_map.row(category)
         assert gap_map.total(row) <= sum(cell.count for cell in row)
@@ -197,40 +259,73 @@ def test_cell_marks_status_and_strongest_design(gap_map):
         == (2, [("contradicted", "✗", 1)], 4)
     recovery = cells[("Psychosocial recovery", "Case study 6")]
     assert (recovery.count, recovery.status_counts(), recovery.strongest_level()) == (
-        2, [("contradicted", "✗", 1)], 1)
+        1, [("contradicted", "✗", 1)], 1)
+    for category in ("Overnight hospital stays", "Value for money"):
+        assert cells[(category, "Case study 2")].count == 1
 
 
 def test_hospital_use_key_messages(gap_map):
     assert domain_messages(gap_map, gap_map.domains[0]) == [
-        "5 studies: 3 case studies of the review and 2 later publications, with 8 outcomes "
-        "reported by the review.",
-        "Of the review's 8 outcomes (our reading of the direction): 8 favour the "
+        "4 studies: 3 case studies of the review and 1 other study reported outside the "
+        "review, with 8 results reported by the review.",
+        "Of the review's 8 reported results (our reading of the direction): 8 favour the "
         "intervention.",
         "Strongest design: G4, descriptive or reported figure (Age UK Personalised Integrated "
         "Care Programme; Georghiou T, Keeble E 2019; Local Area Coordination (LAC); "
-        "Partnerships for Older People Projects (POPP); Windle K, Wagland R, Forder J, "
-        "D'Amico F, Janssen D, Wistow G 2009).",
+        f"Partnerships for Older People Projects (POPP); {WINDLE}).",
         "Contradicted by later evidence (our reading): 26% reduction in non-elective hospital "
         "admissions (Age UK Personalised Integrated Care Programme), by Georghiou T, Keeble E "
         "2019.",
         "Qualified by later evidence (our reading): 31% reduction in all hospital admissions "
         "(Age UK Personalised Integrated Care Programme), by Georghiou T, Keeble E 2019; "
         "Overnight hospital stays reduced by 47 per cent (Partnerships for Older People "
-        "Projects (POPP)), by Windle K, Wagland R, Forder J, D'Amico F, Janssen D, Wistow G "
-        "2009.",
+        f"Projects (POPP)), by {WINDLE} (the evaluation the review cites).",
     ]
 
 
-def test_messages_on_a_mixed_domain(gap_map):
+def test_messages_count_planned_outcomes_apart_and_state_the_trials_result(gap_map):
     wellbeing = next(d for d in gap_map.domains if d.label == "Wellbeing and recovery")
-    messages = domain_messages(gap_map, wellbeing)
-    assert messages[1] == (
-        "Of the review's 7 outcomes (our reading of the direction): 3 favour the intervention, "
-        "1 is unclear, 1 is not a change (a level, share or count), 2 are planned (expected "
-        "outcomes, no result in the review).")
-    assert messages[2] == "Strongest design: G1, randomised trial (Palmer VJ et al. 2021)."
-    assert messages[3].startswith("Contradicted by later evidence (our reading): Primary "
-                                  "expected outcome: improvement in psychosocial recovery")
+    assert domain_messages(gap_map, wellbeing) == [
+        "4 studies: 4 case studies of the review, with 5 results reported by the review and "
+        "2 planned outcomes (expected by a protocol, no result in the review).",
+        "Of the review's 5 reported results (our reading of the direction): 3 favour the "
+        "intervention, 1 is unclear, 1 is not a change (a level, share or count).",
+        "Strongest design: G1, randomised trial (Palmer VJ et al. 2021), which found no "
+        "difference in psychosocial recovery between intervention and control (contradicts "
+        "the review's “Primary expected outcome: improvement in psychosocial recovery, "
+        "measured within 9 months of each wave”).",
+        "Contradicted by later evidence (our reading): Primary expected outcome: improvement "
+        "in psychosocial recovery, measured within 9 months of each wave (CORE study "
+        "protocol), by Palmer VJ et al. 2021.",
+    ]
+
+
+def test_a_qualitative_outcome_with_no_direction_is_described_not_a_level(gap_map):
+    """Oxleas staff practice ("they changed their accelerated triage system ...") is a
+    qualitative outcome: described, not measured - not 'a level, share or count'."""
+    staff = next(d for d in gap_map.domains if d.label == "Staff")
+    readings = {e.iri.rsplit("/", 1)[-1]: (e.favours, e.favours_text)
+                for cell in gap_map.domain_cells(staff) for e in cell.entries}
+    assert readings["oxleas-staff-practice"] == (
+        "described, not measured",
+        "described, not measured (a qualitative outcome with no figure or direction)")
+    assert domain_messages(gap_map, staff)[:2] == [
+        "3 studies: 3 case studies of the review, with 2 results reported by the review and 1 "
+        "planned outcome (expected by a protocol, no result in the review).",
+        "Of the review's 2 reported results (our reading of the direction): 1 favours the "
+        "intervention, 1 is described, not measured (no figure or direction).",
+    ]
+    levels = {e.iri.rsplit("/", 1)[-1]: e.favours for e in gap_map.entries
+              if e.favours in ("not a change", "described, not measured")}
+    assert levels == {
+        "oxleas-staff-practice": "described, not measured",
+        "lac-user-satisfaction": "described, not measured",
+        "lac-responsiveness": "described, not measured",
+        "popp-value-for-money": "not a change",
+        "age-uk-volunteering": "not a change",
+        "accelerated-ebcd-activities": "not a change",
+        "popp-sustainability": "not a change",
+    }
 
 
 def test_levels_and_their_labels():
@@ -246,7 +341,7 @@ def test_svg_is_well_formed_and_shows_every_label_and_count(gap_map):
     assert root.find(SVG_NS + "title").text == "Evidence gap map"
     assert root.find(SVG_NS + "desc").text == (
         "27 outcome categories in 6 domains (rows) by 6 interventions in 5 families "
-        f"(columns); {len(gap_map.non_empty_cells)} cells hold evidence from 10 studies in all.")
+        f"(columns); {len(gap_map.non_empty_cells)} cells hold evidence from 8 studies in all.")
 
     def texts(kind: str) -> list[str]:
         return [t.text for t in root.iter(SVG_NS + "text") if t.get("class") == kind]

@@ -5,9 +5,10 @@ Rows and columns, and the groupings, come from `queries/site-outcome-domains.rq`
 `queries/site-intervention-families.rq`; the entries of the cells from
 `queries/evidence-map.rq` (also `coprod-kg query evidence-map`). An entry is an outcome the
 review reports, or a piece of later evidence about one of them (in the cell of the claim it
-addresses). A cell counts distinct *studies* (a case study, or a later publication), never
-the same outcome twice; totals per row, column, domain and family count distinct studies
-too. Each entry carries its direction, whether that favours the intervention, the claim's
+addresses). A cell counts distinct *studies* (data/curation/studies.ttl: the reports of
+one study - a case study and the publications of the same study - count once), never the
+same outcome twice; totals per row, column, domain and family count distinct studies too.
+Each entry carries its direction, whether that favours the intervention, the claim's
 status and the design level (evidence grade) - the groupings and readings are our
 curation (data/curation/). Rendered as an SVG of our own, a PNG of that SVG (CairoSVG), or
 HTML through the site's templates.
@@ -40,6 +41,8 @@ FAVOURS = {
     "no difference": ("=", "no difference"),
     "unclear": ("?", "unclear"),
     "not a change": ("•", "not a change (a level, share or count)"),
+    "described, not measured": ("✎", "described, not measured (a qualitative outcome with "
+                                "no figure or direction)"),
     "planned": ("◌", "planned: an expected outcome, no result in the review"),
     "not judged": ("·", "not judged"),
 }
@@ -61,9 +64,25 @@ READINGS = {
     "unclear": ("is unclear", "are unclear"),
     "not a change": ("is not a change (a level, share or count)",
                      "are not a change (levels, shares or counts)"),
+    "described, not measured": ("is described, not measured (no figure or direction)",
+                                "are described, not measured (no figure or direction)"),
     "planned": ("is planned (an expected outcome, no result in the review)",
                 "are planned (expected outcomes, no result in the review)"),
     "not judged": ("is not judged", "are not judged"),
+}
+# What the report of a later-evidence entry is (queries/evidence-map.rq, ?reportRole):
+# "later" only when it is dated after the review.
+REPORT_ROLES = {
+    "later publication": "Later publication",
+    "cited by the review": "The evaluation the review cites",
+    "earlier publication": "Earlier publication, not cited by the review",
+}
+# What a later finding does to the claim it addresses, by the status it gives the claim.
+STATUS_VERBS = {
+    "contradicted": "contradicts",
+    "qualified": "qualifies",
+    "supported": "supports",
+    "result now reported": "reports the result of",
 }
 LEVEL_FILLS = ("#f4f4f4", "#deebf7", "#9ecae1", "#6baed6", "#08519c")
 LEVEL_INKS = ("#595959", "#1a1a1a", "#1a1a1a", "#1a1a1a", "#ffffff")
@@ -124,8 +143,11 @@ class Entry:
     iri: str
     label: str
     kind: str  # "review" or "later evidence"
-    study: str
+    study: str  # what the map counts: the study the report belongs to
     study_label: str
+    report: str  # the case study, or the publication of a later finding
+    report_label: str
+    report_role: str  # "review", or a key of REPORT_ROLES
     case_study: str
     case_number: int | None
     claim: str
@@ -138,6 +160,15 @@ class Entry:
     @property
     def is_later(self) -> bool:
         return self.kind == "later evidence"
+
+    @property
+    def source_heading(self) -> str:
+        """'Case study 6: CORE study protocol', 'Later publication, Palmer VJ et al. 2021',
+        'The evaluation the review cites, Windle K ... 2009'."""
+        if not self.is_later:
+            return f"Case study {self.case_number}: {self.report_label}"
+        role = REPORT_ROLES.get(self.report_role, self.report_role.capitalize())
+        return f"{role}, {self.report_label}"
 
     @property
     def favours_icon(self) -> str:
@@ -297,6 +328,8 @@ def entry_of(row: dict) -> Entry:
     return Entry(
         iri=row["entry"], label=row["entryLabel"] or slug_of(row["entry"]),
         kind=row["entryKind"], study=row["study"], study_label=row["studyLabel"] or "",
+        report=row["report"], report_label=row["reportLabel"] or "",
+        report_role=row["reportRole"] or "",
         case_study=row["caseStudy"], case_number=row["caseNumber"], claim=row["claim"],
         direction=row["direction"], favours=row["favours"], status=row["status"],
         design_level=row["designLevel"], design_label=row["designLabel"],
@@ -386,7 +419,7 @@ def principle_view(gap_map: GapMap, principles: list[dict],
         studies = aligned.get(principle["principle"], set())
         cells, everything = [], set()
         for domain in gap_map.domains:
-            found = {e.case_study: e.study_label for cell in gap_map.domain_cells(domain)
+            found = {e.case_study: e.report_label for cell in gap_map.domain_cells(domain)
                      for e in cell.entries if not e.is_later and e.case_study in studies}
             numbers = {e.case_study: e.case_number or 0 for e in gap_map.entries}
             cells.append(sorted(found.items(), key=lambda item: numbers[item[0]]))
@@ -478,7 +511,7 @@ def _legend_lines(gap_map: GapMap) -> list[str]:
     statuses = "  ".join(f"{icon} {status}" for status, (icon, _) in STATUSES.items()
                          if status != "no later evidence")
     return [
-        "Number of distinct studies per cell (case studies and later publications); "
+        "Number of distinct studies per cell (the reports of one study count once); "
         "empty cells are gaps.",
         f"Claim status (our reading of later evidence): {statuses}",
         "G: the strongest design level among the cell's entries (our curation; G1 randomised "
@@ -633,50 +666,90 @@ def _plural(count: int, word: str, words: str | None = None) -> str:
 
 def domain_messages(gap_map: GapMap, domain: Group) -> list[str]:
     """Key messages on one outcome domain, each generated from the map's entries: how many
-    studies, the directions of the review's outcomes, the strongest design, and what later
-    evidence contradicts or qualifies (our reading)."""
+    studies, the directions of the review's results (its expected outcomes counted apart),
+    the strongest design with what it found, and what later evidence contradicts or
+    qualifies (our reading)."""
     entries = [e for cell in gap_map.domain_cells(domain) for e in cell.entries]
     if not entries:
         return [f"No study in the graph reports an outcome on {domain.label.lower()}: "
                 "a gap in the evidence."]
     review = [e for e in entries if not e.is_later]
     later = [e for e in entries if e.is_later]
-    cases = distinct_studies(review)
-    publications = distinct_studies(later)
-    messages = [
-        f"{_plural(len(cases) + len(publications), 'study', 'studies')}: "
-        f"{_plural(len(cases), 'case study', 'case studies')} of the review"
-        + (f" and {_plural(len(publications), 'later publication')}" if publications else "")
-        + f", with {_plural(len(review), 'outcome')} reported by the review."
-    ]
-    readings: dict[str, int] = {}
-    for entry in review:
-        reading = entry.favours if entry.favours in FAVOURS else "not judged"
-        readings[reading] = readings.get(reading, 0) + 1
-    messages.append(f"Of the review's {_plural(len(review), 'outcome')} (our reading of the "
-                    "direction): " + ", ".join(
-                        f"{n} {READINGS[reading][0 if n == 1 else 1]}"
-                        for reading, n in sorted(readings.items(),
-                                                 key=lambda item: list(FAVOURS).index(item[0])))
-                    + ".")
-    messages.append(_strongest_design(entries))
+    results = [e for e in review if e.favours != "planned"]
+    messages = [_studies_message(entries, review, results)]
+    if results:
+        messages.append(f"Of the review's {_plural(len(results), 'reported result')} (our "
+                        "reading of the direction): " + _readings(results) + ".")
+    messages.append(_strongest_design(entries, {e.iri: e for e in review}))
     for status in ("contradicted", "qualified"):
         hit = [e for e in review if e.status == status]
         if hit:
             messages.append(
                 f"{status.capitalize()} by later evidence (our reading): " + "; ".join(
-                    f"{e.label} ({e.study_label}), by "
-                    + ", ".join(sorted({x.study_label for x in later if x.claim == e.iri}))
+                    f"{e.label} ({e.report_label}), by "
+                    + ", ".join(sorted({_by_report(x) for x in later if x.claim == e.iri}))
                     for e in hit) + ".")
     return messages
 
 
-def _strongest_design(entries: list[Entry]) -> str:
+def _by_report(entry: Entry) -> str:
+    """'Palmer VJ et al. 2021'; a report that is not later says what it is instead."""
+    if entry.report_role == "later publication":
+        return entry.report_label
+    return f"{entry.report_label} ({REPORT_ROLES.get(entry.report_role, '').lower()})"
+
+
+def _studies_message(entries: list[Entry], review: list[Entry], results: list[Entry]) -> str:
+    """'4 studies: 3 case studies of the review and 1 other study, with 8 results reported by
+    the review.' - studies counted once however many reports they have; expected outcomes
+    (planned, no result) counted apart from results."""
+    studies = distinct_studies(entries)
+    cases = distinct_studies(review)
+    others = len(studies) - len(cases)
+    planned = len(review) - len(results)
+    text = (f"{_plural(len(studies), 'study', 'studies')}: "
+            f"{_plural(len(cases), 'case study', 'case studies')} of the review")
+    if others:
+        text += (f" and {_plural(others, 'other study', 'other studies')} reported outside "
+                 "the review")
+    parts = [f"{_plural(len(results), 'result')} reported by the review"] if results else []
+    if planned:
+        parts.append(f"{_plural(planned, 'planned outcome')} (expected by a protocol, no "
+                     "result in the review)")
+    return text + ", with " + " and ".join(parts) + "."
+
+
+def _readings(results: list[Entry]) -> str:
+    readings: dict[str, int] = {}
+    for entry in results:
+        reading = entry.favours if entry.favours in READINGS else "not judged"
+        readings[reading] = readings.get(reading, 0) + 1
+    order = list(FAVOURS)
+    return ", ".join(f"{n} {READINGS[reading][0 if n == 1 else 1]}"
+                     for reading, n in sorted(readings.items(),
+                                              key=lambda item: order.index(item[0])))
+
+
+def _strongest_design(entries: list[Entry], claims: dict[str, Entry]) -> str:
+    """The strongest design level, its reports, and what a later finding at that level found
+    and does to the review's claim when the strongest design is later evidence's alone (so
+    that a trial's null result is never hidden behind the review's favourable readings)."""
     graded = [e for e in entries if e.design_level is not None]
     if not graded:
         return "No entry has a design level yet."
     best = min(e.design_level for e in graded)
     top = [e for e in graded if e.design_level == best]
-    studies = "; ".join(sorted({e.study_label for e in top}))
+    reports = "; ".join(sorted({e.report_label for e in top}))
     label = (top[0].design_label or "").lower()
-    return f"Strongest design: G{best}, {label} ({studies})."
+    findings = ([_finding(e, claims.get(e.claim)) for e in top]
+                if all(e.is_later for e in top) else [])
+    found = (", which found " + "; and ".join(sorted(set(findings)))) if findings else ""
+    return f"Strongest design: G{best}, {label} ({reports}){found}."
+
+
+def _finding(entry: Entry, claim: Entry | None) -> str:
+    text = entry.label[:1].lower() + entry.label[1:]
+    verb = STATUS_VERBS.get(entry.status)
+    if verb and claim is not None:
+        text += f" ({verb} the review's “{claim.label}”)"
+    return text

@@ -125,6 +125,37 @@ def resource_files(resource: Resource) -> Iterator[tuple[str, str]]:
         yield resource.path + suffix, serialise(resource.graph, fmt)
 
 
+def later_source_citation(graph, iri: str) -> str | None:
+    """How to cite the publication behind a piece of later evidence or one of its figures
+    ('Palmer VJ et al. (2021). Health Expectations. doi:10.1111/hex.13334'); None for any
+    other resource, whose figures are the review's."""
+    from rdflib import Namespace, URIRef
+    from rdflib.namespace import DC, DCTERMS, RDF
+
+    cpo = Namespace("https://w3id.org/coprod-kg/ontology#")
+    node = URIRef(iri)
+    if (node, RDF.type, cpo.LaterEvidenceFigure) in graph:
+        node = graph.value(None, cpo.hasEvidenceFigure, node)
+    if node is None or (node, RDF.type, cpo.LaterEvidence) not in graph:
+        return None
+    source = graph.value(node, DCTERMS.source)
+    if source is None:
+        return None
+    bibo = Namespace("http://purl.org/ontology/bibo/")
+    issued = graph.value(source, DCTERMS.issued)
+    title = graph.value(source, DCTERMS.title) or graph.value(source, cpo.suppliedDescription)
+    parts = [f"{graph.value(source, DC.creator) or compact_iri(str(source))}"
+             + (f" ({str(issued)[:4]})" if issued else ""),
+             str(title or "")]
+    venue = str(graph.value(source, cpo.venue) or "")
+    if venue not in parts[1]:
+        parts.append(venue)
+    doi = graph.value(source, bibo.doi)
+    if doi:
+        parts.append(f"doi:{doi}")
+    return ". ".join(part for part in parts if part)
+
+
 # The sections of a resource page, one per voice (publishing.voices), in reading order.
 VOICE_SECTIONS = (
     ("review", "What the review says"),

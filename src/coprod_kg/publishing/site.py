@@ -44,6 +44,7 @@ from coprod_kg.publishing.gapmap import (
 from coprod_kg.publishing.resources import (
     Resource,
     TripleVoices,
+    later_source_citation,
     rows_of,
     sections_of,
     write_resources,
@@ -499,7 +500,8 @@ def _write_site(staging: Path, content: SiteContent, pages: dict[str, str], stor
 
 def _resource_renderer(content: SiteContent, graph):
     """The HTML page of a resource served at its IRI's path (publishing.resources), its
-    statements grouped by voice."""
+    statements grouped by voice; a page of later evidence says to cite the later
+    publication, not the review."""
     from rdflib import URIRef
     from rdflib.namespace import DCTERMS, RDFS, SKOS
 
@@ -519,6 +521,7 @@ def _resource_renderer(content: SiteContent, graph):
             sections=sections_of(rows_of(resource, root, served, voices)),
             heading=str(title or compact_iri(resource.iri)),
             name=resource.path.rsplit("/", 1)[-1],
+            cite_source=later_source_citation(graph, resource.iri),
         ))
 
     return render
