@@ -59,6 +59,8 @@ PREFIXES: dict[str, str] = {
     "certainty": INSTANCES + "certainty/",
     "robrecord": INSTANCES + "risk-of-bias-record/",
     "judgement": INSTANCES + "certainty-judgement/",
+    # the review's own hedges on a figure (data/schemes.ttl)
+    "qualifier": INSTANCES + "value-qualifier/",
     # the review's text-only facts in structured form (data/review-structure/)
     "comp": INSTANCES + "approach-component/",
     "actor": INSTANCES + "actor/",

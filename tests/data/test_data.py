@@ -260,7 +260,7 @@ def test_ratio_and_rates(review_data: Graph):
     vfm = iri("outcome", "popp-value-for-money")
     assert review_data.value(vfm, CPO.ratioDenominator) == Literal(Decimal("1.0"))
     assert review_data.value(vfm, CPO.denominatorUnit) == CUR.GBP
-    assert str(review_data.value(vfm, CPO.valueQualifier)) == "approximately"
+    assert str(review_data.value(vfm, CPO.valueQualifier)) == ID + "value-qualifier/approximately"
     qol = iri("outcome", "popp-quality-of-life-value")
     assert review_data.value(qol, CPO.perPerson) == Literal(True)
     assert str(review_data.value(qol, CPO.perPeriod)) == "P1Y"

@@ -183,6 +183,8 @@ def test_the_schemes_are_closed_lists_of_concepts(bundled_graph: Graph):
         "reporting-items": (CPO.ReportingItem, {"sample-size", "confidence-interval",
                                                 "follow-up", "unit"}),
         "certainty-levels": (CPO.CertaintyLevel, {"high", "moderate", "low", "very-low"}),
+        "value-qualifiers": (CPO.ValueQualifier, {"approximately", "around", "over", "nearly",
+                                                  "average", "between"}),
     }
     skos = Namespace("http://www.w3.org/2004/02/skos/core#")
     for scheme, (cls, expected) in schemes.items():
@@ -336,3 +338,18 @@ def test_the_core_trial_figure_keeps_its_reported_precision(
             URIRef("http://qudt.org/schema/qudt/numericValue"), CPO.confidenceLevel,
             CPO.ciLower, CPO.ciUpper)]
     assert str(bundled_graph.value(figure, CPO.ciUpper)) == "0.4"  # why reportedAs is kept
+
+
+def test_value_qualifiers_are_concepts_whose_word_the_quote_holds(bundled_graph: Graph):
+    skos = Namespace("http://www.w3.org/2004/02/skos/core#")
+    qualified = {}
+    for figure, qualifier in bundled_graph.subject_objects(CPO.valueQualifier):
+        assert isinstance(qualifier, URIRef), figure
+        assert (qualifier, RDF.type, CPO.ValueQualifier) in bundled_graph, qualifier
+        word = str(bundled_graph.value(qualifier, skos.notation))
+        assert word in str(bundled_graph.value(figure, CPO.quote)).lower(), (figure, word)
+        qualified[slug(figure)] = word
+    assert qualified == {
+        "popp-value-for-money": "approximately", "popp-quality-of-life-value": "around",
+        "popp-reach": "over", "core-duration": "nearly", "age-uk-wellbeing": "average",
+        "lac-caseload": "between"}

@@ -96,7 +96,7 @@ FIXES = [
     ("10", "cs:popp", "cpo:hasProgrammeFigure", "fig:popp-reach"),
     ("10", "fig:popp-reach", "rdf:type", "cpo:ProgrammeFigure"),
     ("10", "fig:popp-reach", "qudt:numericValue", Decimal("260000")),
-    ("10", "fig:popp-reach", "cpo:valueQualifier", "over"),
+    ("10", "fig:popp-reach", "cpo:valueQualifier", "qualifier:over"),
     ("10", "fig:popp-reach", "cpo:timeFrame", "P3Y"),
     ("10", "fig:popp-reach", "cpo:page", 6),
 ]

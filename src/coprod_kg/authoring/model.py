@@ -35,7 +35,7 @@ CASE_STUDY_FILE_PREFIXES = (
     "cpo", "cpr", "cs", "out", "fig", "al", "lp", "pr", "ref", "agent", "prog", "iv", "pop",
     "setting", "place", "cat", "dir", "design", "status", "rdf", "rdfs", "xsd", "owl", "skos",
     "dcterms", "prov", "bibo", "fabio", "foaf", "qudt", "unit", "cur", "dcat", "comparator",
-    "measure", "instrument", "item",
+    "measure", "instrument", "item", "qualifier",
 )
 PREFIXES: list[tuple[str, str]] = [
     (prefix, namespaces.PREFIXES[prefix]) for prefix in CASE_STUDY_FILE_PREFIXES

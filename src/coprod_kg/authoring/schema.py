@@ -111,6 +111,7 @@ COMPARATOR = _ref("comparator/", "comparator", CPO + "Comparator", "comparator")
 MEASURE = _ref("effect-measure/", "measure", CPO + "EffectMeasureType", "effect measure type")
 INSTRUMENT = _ref("instrument/", "instrument", CPO + "Instrument", "instrument")
 REPORTING_ITEM = _ref("reporting-item/", "item", CPO + "ReportingItem", "reporting item")
+QUALIFIER = _ref("value-qualifier/", "qualifier", CPO + "ValueQualifier", "value qualifier")
 
 # The namespace of each kind of node a template mints.
 NODE_NAMESPACES = {
@@ -171,9 +172,9 @@ def _figures() -> list[Field]:
               "true when the value is an amount for each person.", "true"),
         Field("per_period", CPO + "perPeriod", "duration",
               "The period a value is a rate over, as an ISO 8601 duration.", "P1Y"),
-        Field("value_qualifier", CPO + "valueQualifier", "text",
+        Field("value_qualifier", CPO + "valueQualifier", "ref",
               "The review's own hedge on the figure: approximately, around, over, nearly, "
-              "average, between.", "approximately"),
+              "average, between.", "approximately", ref=QUALIFIER),
         Field("time_frame", CPO + "timeFrame", "duration",
               "The period over which it was observed or is expected (ISO 8601 duration).",
               "P14M", recommended=True),
