@@ -353,3 +353,23 @@ def test_value_qualifiers_are_concepts_whose_word_the_quote_holds(bundled_graph:
         "popp-value-for-money": "approximately", "popp-quality-of-life-value": "around",
         "popp-reach": "over", "core-duration": "nearly", "age-uk-wellbeing": "average",
         "lac-caseload": "between"}
+
+
+def test_the_stored_query_gives_each_figures_layer(bundled_graph: Graph):
+    from coprod_kg.queries.catalogue import bound_text, get_query
+
+    rows = {str(row.figure)[len(ID):]: row for row in bundled_graph.query(
+        bound_text(get_query("evaluation-layer"), {}))}
+    assert set(rows) == {figure[len(ID):] for figure in LAYER}
+    core = rows["later-evidence-figure/palmer-2021-ras-r-difference"]
+    assert [str(v) if v is not None else None for v in (
+        core.voice, core.comparator, core.measureType, core.sampleSize,
+        core.confidenceInterval, core.followUp, core.instrument, core.certainty)] == [
+        "later evidence", "Concurrent control", "Absolute difference", "not reported",
+        "-1.70, 95% CI -3.81 to 0.40", "not reported", "RAS-R", None]
+    age_uk = rows["outcome/age-uk-all-admissions"]
+    assert [str(v) for v in (age_uk.comparator, age_uk.sampleSize, age_uk.confidenceInterval,
+                             age_uk.followUp, age_uk.certainty)] == [
+        "No comparison stated", "325", "not reported", "not reported", "Very low"]
+    assert str(rows["outcome/oxleas-complaints"].followUp) in ("P14M", "P1Y2M")  # rdflib
+    assert sum(1 for row in rows.values() if row.certainty is not None) == len(VERY_LOW)
