@@ -194,9 +194,13 @@ def test_the_schemes_are_closed_lists_of_concepts(bundled_graph: Graph):
 
 
 def test_one_risk_of_bias_record_per_study_saying_not_assessed(bundled_graph: Graph):
-    studies = {s for cls in (CPO.CaseStudy, CPO.LaterEvidence)
-               for s in bundled_graph.subjects(RDF.type, cls)}
-    assert len(studies) == 6 + len(set(bundled_graph.subjects(RDF.type, CPO.LaterEvidence)))
+    """One record per study (data/curation/studies.ttl), never per finding: R3's four
+    findings and the CORE trial's reports share their study's one record."""
+    studies = set(bundled_graph.subjects(RDF.type, CPO.Study))
+    assert len(studies) == 8
+    assert {slug(study) for study in bundled_graph.objects(None, CPO.riskOfBiasOf)} == {
+        slug(study) for study in studies}
+    assert len(set(bundled_graph.subjects(RDF.type, CPO.RiskOfBiasAssessment))) == 8
     for study in studies:
         records = list(bundled_graph.subjects(CPO.riskOfBiasOf, study))
         assert len(records) == 1, study
@@ -272,7 +276,7 @@ def broken_report(bundled_graph: Graph):
     graph.remove((core, CPO.ciUpper, None))
     graph.remove((core, CPO.effectMeasureType, None))
     graph.add((age_uk, CPO.notReported, URIRef(ID + "reporting-item/sample-size")))
-    graph.remove((URIRef(ID + "risk-of-bias-record/nuffield-trust-2019-admissions"),
+    graph.remove((URIRef(ID + "risk-of-bias-record/nuffield-trust-2019"),
                   CPO.riskOfBiasOf, None))
     return validate_graph(graph)
 
@@ -290,9 +294,8 @@ def test_the_shapes_name_each_missing_element(broken_report):
         ("later-evidence-figure/palmer-2021-ras-r-difference",
          "EvaluationConfidenceIntervalShape", "Violation"),
         ("outcome/age-uk-wellbeing", "EvaluationSampleSizeShape", "Violation"),
-        ("later-evidence/nuffield-trust-2019-admissions", "LaterEvidence-riskOfBias",
-         "Violation"),
-        ("risk-of-bias-record/nuffield-trust-2019-admissions", "RiskOfBias-study", "Violation"),
+        ("study/nuffield-trust-2019", "Study-riskOfBias", "Violation"),
+        ("risk-of-bias-record/nuffield-trust-2019", "RiskOfBias-study", "Violation"),
     }
 
 

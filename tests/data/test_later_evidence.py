@@ -275,14 +275,6 @@ def test_valid_later_evidence_has_no_results(bundled_graph: Graph):
 
 BAD_LINK = URIRef(ID + "evidence-link/test-bad")
 
-
-def add_risk_of_bias_record(graph: Graph, study: URIRef) -> None:
-    """The record every study has (shapes/evaluation.ttl): no tool, not assessed."""
-    record = URIRef(ID + "risk-of-bias-record/test")
-    graph.add((record, RDF.type, CPO.RiskOfBiasAssessment))
-    graph.add((record, CPO.riskOfBiasOf, study))
-    graph.add((record, CPO.riskOfBiasTool, URIRef(ID + "risk-of-bias/no-tool")))
-    graph.add((record, CPO.riskOfBias, URIRef(ID + "risk-of-bias/not-assessed")))
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 
@@ -298,7 +290,6 @@ def test_invalid_later_evidence(graph_copy: Graph, mutation: str, shape: str):
     graph_copy.add((node, RDF.type, CPO.LaterEvidence))
     graph_copy.add((node, RDFS.label, Literal("test")))
     graph_copy.add((node, CPO.finding, Literal("test")))
-    add_risk_of_bias_record(graph_copy, node)
     if mutation != "no evidence link":
         add_link(graph_copy, node)
     if mutation == "a claim on the later evidence":

@@ -97,7 +97,8 @@ EXPECTED: dict[str, set[tuple[URIRef, URIRef, str]]] = {
         (EX["certainty-empty"], CPSH["Certainty-figure"], V),
         (EX["certainty-empty"], CPSH["Certainty-level"], V),
         (EX["certainty-empty"], CPSH["Certainty-rationale"], V),
-        (EX["le-no-record"], CPSH["LaterEvidence-riskOfBias"], V),
+        (EX["study-no-record"], CPSH["Study-riskOfBias"], V),
+        (EX["rob-of-a-finding"], CPSH["RiskOfBias-study"], V),
         # the later evidence shapes of a bare later evidence node (shapes/later-evidence.ttl)
         (EX["le-no-record"], CPSH["LaterEvidence-finding"], V),
         (EX["le-no-record"], CPSH["LaterEvidence-label"], V),
