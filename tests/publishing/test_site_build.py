@@ -876,3 +876,19 @@ def test_the_core_result_is_shown_with_its_reported_precision(site):
         assert "-1.7 (95% CI" not in text, page
     figure_page = site / "id" / "later-evidence-figure" / "palmer-2021-ras-r-difference.html"
     assert CORE_AS_REPORTED in _plain(figure_page.read_text(encoding="utf-8"))
+
+
+def test_an_outcome_card_shows_its_evaluation_layer(site):
+    page = (site / "case-studies" / "age-uk-personalised-integrated-care.html").read_text(
+        encoding="utf-8")
+    card = re.search(r'<article class="outcome" id="age-uk-all-admissions">(.*?)</article>',
+                     page, re.S)
+    assert card
+    text = _plain(card.group(1))
+    for shown in ("Sample size 325", "Compared with (our reading) No comparison stated",
+                  "Kind of figure (our reading) Relative change",
+                  "Confidence interval not reported", "Time frame not reported",
+                  "Certainty, GRADE (our reading) Very low"):
+        assert shown in text, shown
+    popp = _plain((site / "case-studies" / "popp.html").read_text(encoding="utf-8"))
+    assert "Compared with (our reading) Before and after (group not stated)" in popp

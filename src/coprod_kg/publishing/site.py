@@ -169,6 +169,7 @@ def _case_studies(store, grades: dict[str, dict]) -> list[dict]:
     later = _by(select(store, "site-later-evidence"), "caseStudy")
     structure = _by(merge_rows(select(store, "site-review-structure"), "item", multi=("who",)),
                     "caseStudy")
+    evaluation = {row["figure"]: row for row in select(store, "evaluation-layer")}
     for study in studies:
         iri = study["caseStudy"]
         study["slug"] = slug_of(iri)
@@ -179,6 +180,8 @@ def _case_studies(store, grades: dict[str, dict]) -> list[dict]:
             line.strip() for line in (study["approach"] or "").splitlines() if line.strip()
         ]
         study["outcomes"] = [_with_figure(o, grades) for o in outcomes.get(iri, [])]
+        for outcome in study["outcomes"]:  # the evaluation layer (queries/evaluation-layer.rq)
+            outcome["evaluation"] = evaluation.get(outcome["outcome"])
         study["figures"] = [_with_figure(f, {}) for f in figures.get(iri, [])]
         study["learning_points"] = points.get(iri, [])
         study["later_evidence"] = _later_evidence(later.get(iri, []), grades)
