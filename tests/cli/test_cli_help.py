@@ -160,3 +160,14 @@ def test_completion_of_commands_through_the_environment(tmp_path):
     done = subprocess.run([sys.executable, "-c", "from coprod_kg.cli import main; main()"],
                           env=env, capture_output=True, text=True)
     assert done.stdout.splitlines() == ["plain,validate"]
+
+
+def test_map_help_describes_the_map_as_it_is(runner):
+    """The map is outcome categories (in domains) by interventions (in families), no longer
+    principles by outcome categories."""
+    for text in (help_text(runner, ("map",)), help_text(runner, ())):
+        flat = " ".join(text.split())
+        assert "principles by outcome categories" not in flat
+        assert "The evidence gap map alone (outcome categories" in flat
+    assert "by interventions, grouped in families" in " ".join(
+        help_text(runner, ("map",)).split())

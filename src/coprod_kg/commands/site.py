@@ -1,4 +1,5 @@
-"""`coprod-kg site` (the static site) and `coprod-kg map` (the evidence gap map alone)."""
+"""`coprod-kg site` (the static site) and `coprod-kg map` (the evidence gap map alone:
+outcome categories by interventions)."""
 
 from __future__ import annotations
 
@@ -79,8 +80,8 @@ def site_command(settings: Settings, output: Path, fmt: str) -> None:
               help="PNG only: pixels per SVG unit.")
 @click.pass_obj
 def map_command(settings: Settings, fmt: str | None, output: Path | None, scale: float) -> None:
-    """The evidence gap map alone (principles by outcome categories) as SVG, PNG or HTML,
-    for reports and slides."""
+    """The evidence gap map alone (outcome categories, grouped in domains, by interventions,
+    grouped in families) as SVG, PNG or HTML, for reports and slides."""
     fmt = fmt or _format_from_suffix(output)
     if fmt == "png" and output is None:
         raise InputError("--format png: give a file with -o (PNG is not written to stdout)")

@@ -22,7 +22,13 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from coprod_kg.publishing.sitedata import duration_text, figure_text, select, slug_of
+from coprod_kg.publishing.sitedata import (
+    case_name,
+    duration_text,
+    figure_text,
+    select,
+    slug_of,
+)
 
 COLUMNS = (
     "case study", "intervention", "category", "domain", "outcome", "figure", "unit",
@@ -76,7 +82,7 @@ def _row(row: dict) -> dict[str, str]:
     level = row["designLevel"]
     source = " ".join(part for part in (row["sourceKey"], row["sourceTitle"]) if part)
     return {
-        "case study": f"Case study {row['caseNumber']}: {row['caseLabel']}",
+        "case study": case_name(row["caseNumber"], row["caseLabel"]),
         "intervention": row["interventionLabel"] or "",
         "category": row["categoryLabel"] or "",
         "domain": row["domainLabel"] or "",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from coprod_kg.errors import CoprodError
-from coprod_kg.publishing.sitedata import merge_rows, select, slug_of
+from coprod_kg.publishing.sitedata import case_name, merge_rows, select, slug_of
 
 WEAK = "https://w3id.org/coprod-kg/id/alignment-strength/weak"
 
@@ -166,7 +166,7 @@ class Entry:
         """'Case study 6: CORE study protocol', 'Later publication, Palmer VJ et al. 2021',
         'The evaluation the review cites, Windle K ... 2009'."""
         if not self.is_later:
-            return f"Case study {self.case_number}: {self.report_label}"
+            return case_name(self.case_number, self.report_label)
         role = REPORT_ROLES.get(self.report_role, self.report_role.capitalize())
         return f"{role}, {self.report_label}"
 

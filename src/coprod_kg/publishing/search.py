@@ -15,10 +15,11 @@ tests/node/package.json); assets/search.js runs the queries.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 
 from coprod_kg.errors import CoprodError
-from coprod_kg.publishing.sitedata import slug_of
+from coprod_kg.publishing.sitedata import case_name, slug_of
 
 EXCERPT = 240  # characters of a result's excerpt
 
@@ -79,7 +80,7 @@ def search_documents(content) -> list[SearchDocument]:
 
 def _case_study_documents(study: dict, categories: dict) -> list[SearchDocument]:
     page = f"case-studies/{study['slug']}.html"
-    name = f"Case study {study['number']}: {study['name']}"
+    name = case_name(study["number"], study["name"])
     facets = [entry["label"] for role in ("organisation", "programme", "intervention",
                                           "population", "setting", "place", "adopted in")
               for entry in study["facets"].get(role, [])]
@@ -118,22 +119,48 @@ def _case_study_documents(study: dict, categories: dict) -> list[SearchDocument]
     return documents
 
 
-def build_index(documents: list[SearchDocument]) -> dict:
+# lunr.js 2.3.9's tokenizer splits on /[\s\-]+/ (JavaScript's \s) and its trimmer strips
+# /^\W+/ and /\W+$/ (JavaScript's \W, ASCII only): "£2,166" is "2,166" in the browser.
+# lunr.py's own trimmer keeps a token with inner punctuation whole ("£2,166"), so the index
+# is fed tokens made here the JavaScript way.
+JS_SEPARATOR = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+                          "\u205f\u3000\ufeff-]+")
+JS_LEADING, JS_TRAILING = re.compile(r"^\W+", re.ASCII), re.compile(r"\W+$", re.ASCII)
+
+
+def js_tokens(text: str) -> list[str]:
+    """The tokens lunr.js 2.3.9 makes of TEXT: lower case, split, then trimmed."""
+    trimmed = (JS_TRAILING.sub("", JS_LEADING.sub("", token))
+               for token in JS_SEPARATOR.split(text.lower()))
+    return [token for token in trimmed if token]
+
+
+def build_index(documents: list[SearchDocument]) -> dict | None:
     """The lunr index (lunr.js 2.3.9's serialised form) of the documents; each document's
-    reference is its position in the list."""
+    reference is its position in the list. None when there is nothing to index (lunr cannot
+    build an index of no documents; the search page then says there is nothing to search)."""
     try:
-        from lunr import lunr
+        import lunr  # noqa: F401  (the package first: its submodules may be cached)
+        from lunr.builder import Builder
+        from lunr.stemmer import stemmer
+        from lunr.stop_word_filter import stop_word_filter
     except ImportError:
         raise CoprodError("site: the search index needs the Python package lunr, a dependency "
                           "of coprod-kg (make install, or pip install -e ., installs it)"
                           ) from None
 
-    return lunr(
-        ref="ref",
-        fields=[{"field_name": "title", "boost": 5}, "text"],
-        documents=[{"ref": str(n), "title": doc.title, "text": doc.text}
-                   for n, doc in enumerate(documents)],
-    ).serialize()
+    if not documents:
+        return None
+    builder = Builder()
+    builder.pipeline.add(stop_word_filter, stemmer)  # tokens come trimmed (js_tokens)
+    builder.search_pipeline.add(stemmer)
+    builder.ref("ref")
+    builder.field("title", boost=5)
+    builder.field("text")
+    for n, doc in enumerate(documents):
+        # a list is taken as tokens as they are (lunr.py's Tokenizer)
+        builder.add({"ref": str(n), "title": js_tokens(doc.title), "text": js_tokens(doc.text)})
+    return builder.build().serialize()
 
 
 def search_index_script(documents: list[SearchDocument]) -> str:

@@ -51,6 +51,8 @@ from coprod_kg.publishing.resources import (
 )
 from coprod_kg.publishing.search import search_documents, search_index_script
 from coprod_kg.publishing.sitedata import (
+    case_name,
+    check_figures,
     duration_text,
     figure_text,
     merge_rows,
@@ -105,6 +107,7 @@ class SiteReport:
 
 def collect(store) -> SiteContent:
     """Run the site's stored queries and arrange their rows for the templates."""
+    check_figures(store)
     principles = merge_rows(select(store, "site-principles"), "principle")
     for principle in principles:
         principle["slug"] = slug_of(principle["principle"])
@@ -340,6 +343,7 @@ def environment():
         lstrip_blocks=True,
     )
     env.filters["number"] = number_text
+    env.globals["case_name"] = case_name
     env.filters["duration"] = duration_text
     env.filters["slug"] = slug_of
     env.filters["curie"] = compact_iri

@@ -40,6 +40,32 @@ def select(store, name: str) -> list[dict[str, Any]]:
     ]
 
 
+# The properties whose values the pages write as numbers (number_text).
+FIGURE_CHECK = """
+PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>
+PREFIX qudt: <http://qudt.org/schema/qudt/>
+SELECT ?node ?property ?value WHERE {
+  VALUES ?property { qudt:numericValue cpo:minValue cpo:maxValue cpo:baselineValue
+                     cpo:followUpValue cpo:ratioDenominator cpo:confidenceLevel cpo:ciLower
+                     cpo:ciUpper cpo:sampleSize }
+  ?node ?property ?value .
+  FILTER(!isNumeric(?value))
+}
+ORDER BY ?node ?property ?value
+LIMIT 1
+"""
+
+
+def check_figures(store) -> None:
+    """Refuse, in one line, a figure whose value is not a number (`validate` reports it too):
+    the pages could not write it as one."""
+    rows = store.query(FIGURE_CHECK).rows
+    if rows:
+        node, prop, value = (str(term) for term in rows[0])
+        raise InputError(f"<{node}> <{prop}>: {value!r} is not a number (run coprod-kg "
+                         "validate for every problem)")
+
+
 def select_one(store, name: str) -> dict[str, Any]:
     """The first row of the stored SELECT query NAME; every variable None when it has none."""
     result = store.query(query_text(name))
@@ -105,6 +131,14 @@ def slug_of(iri: str) -> str:
 # --------------------------------------------------------------------------
 # Showing figures
 # --------------------------------------------------------------------------
+
+
+def case_name(number: int | None, label: str | None, joiner: str = ": ") -> str:
+    """'Case study 2: POPP'; a case study with no number (cpo:caseNumber) by its label alone;
+    'Case study 2' or 'Unnumbered case study' with no label."""
+    if number is None:
+        return label or "Unnumbered case study"
+    return f"Case study {number}{joiner}{label}" if label else f"Case study {number}"
 
 
 def number_text(value: Decimal | int | None, *, money: bool = False) -> str:

@@ -1,6 +1,7 @@
 /* coprod-kg search: the index built with the site (assets/search-index.js) queried by
    lunr.js in the browser; works from file:// and any static host. Every word typed must
-   match (a word also matches the words it begins: "admission" finds "admissions"). */
+   match (a word also matches the words it begins: "admission" finds "admissions"); a word
+   written -word must not (lunr's syntax; +word is the same as word). */
 (function () {
   "use strict";
   var data = window.COPROD_KG_SEARCH;
@@ -8,6 +9,10 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   if (!data || !window.lunr || !input || !status || !list) {
+    return;
+  }
+  if (!data.index) {
+    status.textContent = "There is nothing to search: the site has no case studies yet.";
     return;
   }
   var index = lunr.Index.load(data.index);
@@ -30,20 +35,39 @@
     return stems;
   }
 
+  // The words typed, each with its presence: -word must not match, every other word must.
+  function clauses(text) {
+    var found = [];
+    text.split(/\s+/).forEach(function (word) {
+      var prohibited = word.length > 1 && word.charAt(0) === "-";
+      if (word.length > 1 && (prohibited || word.charAt(0) === "+")) {
+        word = word.slice(1);
+      }
+      terms(word).forEach(function (stem) {
+        found.push({ stem: stem, prohibited: prohibited });
+      });
+    });
+    return found;
+  }
+
   // Every word must match, as a whole word or as the start of one; whole words rank higher.
-  function search(text) {
-    var stems = terms(text);
-    if (!stems.length) {
-      return [];
-    }
+  function search(wanted) {
     return index.query(function (query) {
-      stems.forEach(function (stem) {
-        query.term(stem, {
+      wanted.forEach(function (clause) {
+        if (clause.prohibited) {
+          query.term(clause.stem, {
+            usePipeline: false,
+            presence: lunr.Query.presence.PROHIBITED,
+            wildcard: lunr.Query.wildcard.TRAILING
+          });
+          return;
+        }
+        query.term(clause.stem, {
           usePipeline: false,
           presence: lunr.Query.presence.REQUIRED,
           wildcard: lunr.Query.wildcard.TRAILING
         });
-        query.term(stem, { usePipeline: false, boost: 10 });
+        query.term(clause.stem, { usePipeline: false, boost: 10 });
       });
     });
   }
@@ -77,11 +101,20 @@
   if (!text.trim()) {
     return;
   }
-  if (!terms(text).length) {
+  var wanted = clauses(text);
+  if (!/[A-Za-z0-9]/.test(text)) {
+    status.textContent = "Type a word to search for: \u201c" + text + "\u201d has none.";
+    return;
+  }
+  if (!wanted.length) {
     status.textContent = "\u201c" + text + "\u201d has only common words, which the search skips.";
     return;
   }
-  var results = search(text);
+  if (wanted.every(function (clause) { return clause.prohibited; })) {
+    status.textContent = "Type a word to find as well as the words to leave out (-word).";
+    return;
+  }
+  var results = search(wanted);
   list.replaceChildren.apply(list, results.map(item));
   status.textContent = results.length === 0
     ? "Nothing found for \u201c" + text + "\u201d."

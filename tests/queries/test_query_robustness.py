@@ -1,0 +1,97 @@
+"""The stored queries that promise one row per thing keep that promise on data a user may
+write: a second label in another language (a French rdfs:label or skos:prefLabel) adds no
+row and shows no French text, and a case study without cpo:caseNumber is listed last rather
+than dropped from the site's tables, the gap map and the downloads. Data-driven: the bundled
+graph with one @fr label added to every labelled node (so to every kind of thing)."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import RDFS, SKOS, Graph, Literal, Namespace, URIRef
+
+from coprod_kg.graph import sources
+from coprod_kg.graph.store import OxigraphStore
+from coprod_kg.publishing.downloads import outcome_rows
+from coprod_kg.publishing.gapmap import build_gap_map
+from coprod_kg.publishing.sitedata import select, to_python
+from coprod_kg.queries.catalogue import bound_text, get_query
+
+CPO = Namespace("https://w3id.org/coprod-kg/ontology#")
+POPP = "https://w3id.org/coprod-kg/id/case-study/popp"
+# The queries whose rows are one per thing (an outcome, a case study, an entry of the map, a
+# concept...): every stored query the site, the map and the downloads read, and the outcome
+# tables of the catalogue. Not site-counts: its number of triples grows with the labels.
+ONE_ROW_PER_THING = sorted(
+    path.stem for path in sources.queries_dir().glob("*.rq")
+    if (path.stem.startswith(("site-", "outcomes-")) or path.stem == "evidence-map")
+    and path.stem != "site-counts")
+
+
+def answer(store, name: str) -> list[dict]:
+    """The rows of the stored query NAME, its parameters at their documented defaults."""
+    result = store.query(bound_text(get_query(name)))
+    return [{variable: to_python(term) for variable, term in zip(result.variables, row,
+                                                                  strict=False)}
+            for row in result.rows]
+
+
+@pytest.fixture(scope="module")
+def store(bundled_graph):
+    return OxigraphStore.from_graph(bundled_graph)
+
+
+@pytest.fixture(scope="module")
+def french_store(bundled_graph):
+    graph = Graph()
+    graph += bundled_graph
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        for node, label in list(bundled_graph.subject_objects(predicate)):
+            if isinstance(label, Literal):
+                graph.add((node, predicate, Literal(f"[fr] {label}", lang="fr")))
+    return OxigraphStore.from_graph(graph)
+
+
+@pytest.fixture(scope="module")
+def unnumbered_store(bundled_graph):
+    graph = Graph()
+    graph += bundled_graph
+
+    graph.remove((URIRef(POPP), CPO.caseNumber, None))
+    return OxigraphStore.from_graph(graph)
+
+
+def test_the_list_of_one_row_queries_is_the_expected_one():
+    assert {"outcomes-table", "evidence-map", "site-case-studies", "site-outcomes",
+            "outcomes-by-category", "outcomes-by-reduction"} <= set(ONE_ROW_PER_THING)
+
+
+@pytest.mark.parametrize("name", ONE_ROW_PER_THING)
+def test_a_french_label_adds_no_row_and_no_french_text(name, store, french_store):
+    rows = answer(store, name)
+    assert answer(french_store, name) == rows
+    assert rows, f"{name} answers nothing on the bundled data"
+
+
+def test_a_case_study_without_a_number_keeps_its_outcomes(store, unnumbered_store):
+    popp_outcomes = {row["outcome"] for row in select(store, "outcomes-table")
+                     if row["caseLabel"] == "Partnerships for Older People Projects (POPP)"}
+    assert len(popp_outcomes) == 9
+    rows = select(unnumbered_store, "outcomes-table")
+    assert len(rows) == len(select(store, "outcomes-table"))
+    # listed last, with no number
+    assert {row["outcome"] for row in rows[-9:]} == popp_outcomes
+    assert {row["caseNumber"] for row in rows[-9:]} == {None}
+    downloads = outcome_rows(unnumbered_store)
+    assert [row["case study"] for row in downloads[-9:]] == (
+        ["Partnerships for Older People Projects (POPP)"] * 9)
+
+
+def test_a_case_study_without_a_number_stays_on_the_map(store, unnumbered_store):
+    def popp_entries(a_store) -> int:
+        return sum(1 for cell in build_gap_map(a_store).cells.values()
+                   for entry in cell.entries if entry.case_study == POPP)
+
+    assert popp_entries(unnumbered_store) == popp_entries(store) > 0
+    families = select(unnumbered_store, "site-intervention-families")
+    assert len(families) == len(select(store, "site-intervention-families"))
+    assert POPP in {row["caseStudy"] for row in families}
