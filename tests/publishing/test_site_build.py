@@ -772,6 +772,22 @@ def test_a_later_evidence_page_says_to_cite_the_later_publication(site, page, ci
     assert "cite the review" not in footer
 
 
+@pytest.mark.parametrize(("case_study", "evidence", "voice"), [
+    ("popp", "popp-evaluation-overnight-stays-hedge", "The evaluation the review cites:"),
+    ("oxleas-ebcd", "springham-robert-2015-complaints",
+     "A publication the review does not cite:"),
+    ("core-study", "palmer-2021-core-recovery", "The later source:"),
+])
+def test_a_source_is_called_later_only_when_dated_after_the_review(site, case_study, evidence,
+                                                                   voice):
+    page = (site / "case-studies" / f"{case_study}.html").read_text(encoding="utf-8")
+    article = re.search(rf'<article class="outcome later-evidence" id="{evidence}">(.*?)'
+                        r'</article>', page, re.S)
+    text = _plain(article.group(1))
+    assert voice in text, text
+    assert (voice == "The later source:") == ("The later source:" in text)
+
+
 def test_a_review_figure_page_still_says_to_cite_the_review(site):
     footer = parse_page(site / "id/figure/popp-pilot-sites.html").plain_text
     assert "For a figure, cite the review (Charlotte Owen, 2016-12)" in " ".join(
