@@ -114,6 +114,15 @@ def test_click_a_gap_map_cell_lists_its_case_studies(server, watched, artifacts,
     assert page.url.endswith("#cell-popp-preventive-services--health-and-care-costs")
     page.screenshot(path=str(artifacts / "site-gap-map-cell.png"))
 
+    # Esc closes the panel and gives the focus back to the cell; a click opens it again
+    panel.get_by_role("link").first.focus()
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == (
+        "#cell-popp-preventive-services--health-and-care-costs")
+    cell.click()
+    assert panel.is_visible()
+
     # follow a link from the panel to a case-study page
     panel.get_by_role("link", name="Case study 2: Partnerships for Older People Projects (POPP)") \
         .click()
@@ -340,6 +349,25 @@ def test_search_from_file_urls_finds_age_uks_admissions(browser, web_root, bundl
             "“the” has only common words, which the search skips.")
         assert search_from(page, "zzzz") == []
         assert page.locator("#search-status").inner_text() == "Nothing found for “zzzz”."
+        assert search_from(page, "?!") == []
+        assert page.locator("#search-status").inner_text() == (
+            "Type a word to search for: “?!” has none.")
+        # money figures: lunr.js trims "£" as the index was built (publishing/search.py)
+        for text in ("£2,166", "2,166", "£1.20", "1.20"):
+            hrefs = {href for kind, _, href in search_from(page, text)
+                     if kind.startswith("Outcome ·")}
+            assert hrefs, text
+        assert {href for kind, _, href in search_from(page, "£2,166")
+                if kind.startswith("Outcome ·")} == {"case-studies/popp.html#popp-cost-reduction"}
+        assert "case-studies/popp.html#popp-value-for-money" in {
+            href for _, _, href in search_from(page, "1.20")}
+        # -word leaves out what matches it: admissions with costs and without split the lot
+        admissions = set(search_from(page, "admissions"))
+        with_costs = set(search_from(page, "+admissions +costs"))
+        without_costs = set(search_from(page, "+admissions -costs"))
+        assert with_costs and without_costs
+        assert with_costs & without_costs == set()
+        assert with_costs | without_costs == admissions
         assert watcher.errors == []
     finally:
         context.close()

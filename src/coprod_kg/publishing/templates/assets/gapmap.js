@@ -38,10 +38,23 @@
     });
   });
 
-  panel.querySelector(".close").addEventListener("click", function () {
+  function close() {
     panel.hidden = true;
     layout.classList.remove("has-panel");
-    if (selected) { selected.classList.remove("selected"); selected.focus(); selected = null; }
+    if (selected) {
+      selected.classList.remove("selected");
+      selected.removeAttribute("aria-current");
+      selected.focus();
+      selected = null;
+    }
+  }
+  panel.querySelector(".close").addEventListener("click", close);
+  // Esc closes the panel from anywhere in it, and focus returns to the cell
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !panel.hidden) {
+      event.preventDefault();
+      close();
+    }
   });
 
   // links from the list view (below 600 px) open the fallback details at the cell
