@@ -1,10 +1,12 @@
-"""The stored queries that promise one row per thing keep that promise on data a user may
+"""The stored SELECT queries, which promise one row per thing, keep that promise on data a user may
 write: a second label in another language (a French rdfs:label or skos:prefLabel) adds no
 row and shows no French text, and a case study without cpo:caseNumber is listed last rather
 than dropped from the site's tables, the gap map and the downloads. Data-driven: the bundled
 graph with one @fr label added to every labelled node (so to every kind of thing)."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from rdflib import RDFS, SKOS, Graph, Literal, Namespace, URIRef
@@ -18,13 +20,19 @@ from coprod_kg.queries.catalogue import bound_text, get_query
 
 CPO = Namespace("https://w3id.org/coprod-kg/ontology#")
 POPP = "https://w3id.org/coprod-kg/id/case-study/popp"
-# The queries whose rows are one per thing (an outcome, a case study, an entry of the map, a
-# concept...): every stored query the site, the map and the downloads read, and the outcome
-# tables of the catalogue. Not site-counts: its number of triples grows with the labels.
+# Every stored SELECT query gives one row per thing (an outcome, a case study, an entry of the
+# map, a concept...) whatever the labels' languages, but these:
+NOT_CHECKED = {
+    "site-counts": "its number of triples grows with the labels",
+    "evaluation-layer": "the evaluation layer's query is being reworked (evalfix)",
+    "federated-mesh-populations": "needs a SERVICE endpoint, which tests never contact",
+    "federated-wikidata-places": "needs a SERVICE endpoint, which tests never contact",
+    "quote-search": "a search over quotes, with no default text to search for",
+}
 ONE_ROW_PER_THING = sorted(
     path.stem for path in sources.queries_dir().glob("*.rq")
-    if (path.stem.startswith(("site-", "outcomes-")) or path.stem == "evidence-map")
-    and path.stem != "site-counts")
+    if path.stem not in NOT_CHECKED
+    and re.search(r"^\s*SELECT\b", path.read_text(encoding="utf-8"), re.M | re.I))
 
 
 def answer(store, name: str) -> list[dict]:
@@ -62,14 +70,19 @@ def unnumbered_store(bundled_graph):
 
 def test_the_list_of_one_row_queries_is_the_expected_one():
     assert {"outcomes-table", "evidence-map", "site-case-studies", "site-outcomes",
-            "outcomes-by-category", "outcomes-by-reduction"} <= set(ONE_ROW_PER_THING)
+            "outcomes-by-category", "outcomes-by-reduction", "case-studies",
+            "money-outcomes"} <= set(ONE_ROW_PER_THING)
+    assert "case-study-graph" not in ONE_ROW_PER_THING  # a CONSTRUCT
+    assert set(NOT_CHECKED) <= {path.stem for path in sources.queries_dir().glob("*.rq")}
 
 
 @pytest.mark.parametrize("name", ONE_ROW_PER_THING)
 def test_a_french_label_adds_no_row_and_no_french_text(name, store, french_store):
     rows = answer(store, name)
     assert answer(french_store, name) == rows
-    assert rows, f"{name} answers nothing on the bundled data"
+    # the quality gates and gap reports answer nothing on the bundled data; the rest something
+    quiet = name.endswith(("-violation", "-gap")) and name != "case-study-without-principle-gap"
+    assert bool(rows) != quiet, f"{name}: {len(rows)} rows on the bundled data"
 
 
 def test_a_case_study_without_a_number_keeps_its_outcomes(store, unnumbered_store):
