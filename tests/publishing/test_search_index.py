@@ -14,7 +14,7 @@ from lunr.token import Token
 
 from coprod_kg.graph.store import OxigraphStore
 from coprod_kg.publishing.search import build_index, js_tokens, search_documents
-from coprod_kg.publishing.site import collect
+from coprod_kg.publishing.sitecontent import collect
 
 POPP = "case-studies/popp.html"
 

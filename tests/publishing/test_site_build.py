@@ -18,7 +18,8 @@ from urllib.parse import unquote, urldefrag
 import pytest
 
 from coprod_kg.cli import cli
-from coprod_kg.publishing.site import MARKER, TEMPLATES
+from coprod_kg.publishing.site import MARKER
+from coprod_kg.publishing.sitepages import TEMPLATES
 
 CPO = "https://w3id.org/coprod-kg/ontology#"
 

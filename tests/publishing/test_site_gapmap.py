@@ -18,15 +18,9 @@ from rdflib import RDF, URIRef
 
 from coprod_kg.cli import cli
 from coprod_kg.graph.store import open_store
-from coprod_kg.publishing.gapmap import (
-    build_gap_map,
-    domain_messages,
-    gap_map_svg,
-    level_labels,
-    level_of,
-    principle_view,
-    wrap_words,
-)
+from coprod_kg.publishing.gapmap import build_gap_map, level_labels, level_of, principle_view
+from coprod_kg.publishing.gapmap_image import gap_map_svg, wrap_words
+from coprod_kg.publishing.keymessages import domain_messages
 from coprod_kg.publishing.sitedata import duration_text, figure_text, select, with_unit
 from coprod_kg.settings import Settings
 

@@ -108,8 +108,9 @@ def _format_from_suffix(output: Path | None) -> str:
 
 def render_map(settings: Settings, fmt: str, scale: float = 2.0) -> bytes:
     from coprod_kg.graph.store import open_store
-    from coprod_kg.publishing.gapmap import gap_map_svg, svg_to_png
-    from coprod_kg.publishing.site import collect, map_title, render_gap_map_page, source_note
+    from coprod_kg.publishing.gapmap_image import gap_map_svg, svg_to_png
+    from coprod_kg.publishing.sitecontent import collect
+    from coprod_kg.publishing.sitepages import map_title, render_gap_map_page, source_note
 
     content = collect(open_store(settings))
     if fmt == "html":
