@@ -190,7 +190,8 @@ def test_cache_prune_command(runner, store_dir, tmp_path):
 def test_a_small_store_is_read_from_its_snapshot_with_the_same_quads(store_dir):
     """A cached store of up to SNAPSHOT_TRIPLES triples is also written as N-Quads and read
     into memory from there (faster than opening RocksDB): the very same quads, blank node
-    labels included; an unreadable snapshot leaves the RocksDB store to answer."""
+    labels included; an unreadable snapshot, or one cut short at a line boundary, leaves the
+    RocksDB store to answer."""
     import pyoxigraph
 
     from coprod_kg.graph.store import SNAPSHOT, open_cached_oxigraph
@@ -201,6 +202,11 @@ def test_a_small_store_is_read_from_its_snapshot_with_the_same_quads(store_dir):
     on_disk = pyoxigraph.Store.read_only(str(folder / "oxigraph"))
     assert len(store) > 4000
     assert set(store.pyoxigraph_store) == set(on_disk)
+    whole = (folder / SNAPSHOT).read_text(encoding="utf-8")
+    (folder / SNAPSHOT).write_text("".join(whole.splitlines(keepends=True)[:100]),
+                                   encoding="utf-8")
+    cut_short = open_cached_oxigraph()
+    assert set(cut_short.pyoxigraph_store) == set(on_disk)
     (folder / SNAPSHOT).write_text("not N-Quads <\n", encoding="utf-8")
     again = open_cached_oxigraph()
     assert set(again.pyoxigraph_store) == set(on_disk)

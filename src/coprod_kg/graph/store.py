@@ -379,7 +379,8 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
         return triples  # `built` goes out of scope: RocksDB closes before the folder moves
 
     cached = current_store(files, build, store_dir)
-    store = (_from_snapshot(cached.folder / SNAPSHOT, allow_federation)
+    store = (_from_snapshot(cached.folder / SNAPSHOT, cached.manifest.get("triples"),
+                            allow_federation)
              or OxigraphStore.open_directory(cached.location, allow_federation=allow_federation))
     store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
     store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
@@ -393,8 +394,10 @@ SNAPSHOT = "snapshot.nq"
 SNAPSHOT_TRIPLES = 10_000
 
 
-def _from_snapshot(path: Path, allow_federation: bool) -> OxigraphStore | None:
-    """The store of a cached snapshot, in memory; None without one (or if unreadable)."""
+def _from_snapshot(path: Path, triples: int | None,
+                   allow_federation: bool) -> OxigraphStore | None:
+    """The store of a cached snapshot, in memory; None without one, or if it is unreadable
+    or holds another number of triples than the manifest records (cut short, say)."""
     import pyoxigraph
 
     if not path.is_file():
@@ -404,6 +407,8 @@ def _from_snapshot(path: Path, allow_federation: bool) -> OxigraphStore | None:
         store.extend(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS))
     except (OSError, SyntaxError, ValueError):
         return None  # the RocksDB folder beside it holds the same triples
+    if len(store) != triples:
+        return None
     return OxigraphStore(store, allow_federation=allow_federation)
 
 
