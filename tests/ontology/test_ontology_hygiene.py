@@ -94,6 +94,16 @@ def test_inverses_are_declared_for_the_properties_walked_both_ways(documents):
         assert (cpo[backward], cpo[forward]) in pairs
 
 
+def test_the_principles_have_one_order_their_position(bundled_graph):
+    """cpo:position is the one order (queries sort by it); no SKOS ordered collection beside it
+    could disagree with it."""
+    principles = set(bundled_graph.subjects(RDF.type, Namespace(CPO).Principle))
+    positions = sorted(int(bundled_graph.value(p, Namespace(CPO).position)) for p in principles)
+    assert positions == list(range(1, len(principles) + 1))
+    assert set(bundled_graph.subjects(RDF.type, SKOS.OrderedCollection)) == set()
+    assert set(bundled_graph.subject_objects(SKOS.memberList)) == set()
+
+
 def test_the_main_classes_and_the_outcome_kinds_are_pairwise_disjoint(documents):
     graph = documents[ONTOLOGY]
     groups = [set(graph.items(graph.value(node, OWL.members)))
