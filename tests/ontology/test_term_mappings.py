@@ -1,4 +1,4 @@
-"""The term mappings from our ontology and closed lists to CiTO, schema.org and OBI: a valid
+"""The term mappings from our ontology and closed lists to CiTO, schema.org, OBI and STATO: a valid
 SSSOM file (checked by sssom-py's own `sssom validate`), each row naming the published file
 its target was confirmed in, exact matches only for the same meaning."""
 
@@ -19,6 +19,7 @@ SOURCE_FILES = {
     "cito": "SPAROntologies/cito, docs/2018-02-16/cito.ttl",
     "schema": "rdflib/namespace/_SDO.py",
     "OBI": "obi-ontology/obi",
+    "STATO": "ISA-tools/stato, dev/ontology/stato.owl",
 }
 
 
@@ -83,3 +84,19 @@ def test_the_four_evidence_relations_are_mapped_to_cito():
               if row["object_id"].startswith("cito:")}
     assert {("rel:supports", "cito:supports"), ("rel:qualifies", "cito:qualifies"),
             ("rel:contradicts", "cito:refutes"), ("rel:elaborates", "cito:extends")} <= mapped
+
+
+def test_the_evaluation_layer_is_mapped_to_stato_and_schema_org():
+    mapped = {(row["subject_id"], row["predicate_id"], row["object_id"]) for row in rows()}
+    assert {("cpo:ciLower", "skos:closeMatch", "STATO:0000315"),
+            ("cpo:ciUpper", "skos:closeMatch", "STATO:0000314"),
+            ("cpo:confidenceLevel", "skos:closeMatch", "STATO:0000561"),
+            ("cpo:sampleSize", "skos:closeMatch", "STATO:0000088"),
+            ("cpo:Study", "skos:closeMatch", "schema:MedicalStudy")} <= mapped
+
+
+def test_each_row_quotes_the_target_label_it_was_confirmed_by():
+    """A STATO row names the rdfs:label read in STATO's file, and it is the row's object label."""
+    for row in rows():
+        if row["object_id"].startswith("STATO:"):
+            assert f'rdfs:label "{row["object_label"]}"' in row["comment"], row["object_id"]
