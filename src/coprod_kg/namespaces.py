@@ -105,6 +105,7 @@ PREFIXES: dict[str, str] = {
     "schema": "http://schema.org/",
     "cito": "http://purl.org/spar/cito/",
     "OBI": "http://purl.obolibrary.org/obo/OBI_",
+    "STATO": "http://purl.obolibrary.org/obo/STATO_",
     "doi": "https://doi.org/",
     "pubmed": "https://pubmed.ncbi.nlm.nih.gov/",
     "pmc": "https://www.ncbi.nlm.nih.gov/pmc/articles/",

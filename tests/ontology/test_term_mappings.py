@@ -100,3 +100,29 @@ def test_each_row_quotes_the_target_label_it_was_confirmed_by():
     for row in rows():
         if row["object_id"].startswith("STATO:"):
             assert f'rdfs:label "{row["object_label"]}"' in row["comment"], row["object_id"]
+
+
+def test_export_includes_the_mapped_terms_only_when_asked(runner):
+    """`export --with-term-mappings` adds every row as a SKOS match triple (and its SSSOM
+    axiom); the default export leaves the term mappings out."""
+    from rdflib import Graph, URIRef
+
+    from coprod_kg.cli import cli
+    from coprod_kg.namespaces import PREFIXES
+
+    def expand(curie: str) -> URIRef:
+        prefix, local = curie.split(":", 1)
+        return URIRef(PREFIXES[prefix] + local)
+
+    mapped, plain = (runner.invoke(cli, ["export", "--format", "ntriples", *flag])
+                     for flag in (["--with-term-mappings"], []))
+    assert mapped.exit_code == 0 and plain.exit_code == 0, mapped.output + plain.output
+    with_mappings = Graph().parse(data=mapped.output, format="nt")
+    without = Graph().parse(data=plain.output, format="nt")
+    expected = {(expand(row["subject_id"]), expand(row["predicate_id"]), expand(row["object_id"]))
+                for row in rows()}
+    assert len(expected) == len(rows()) > 20
+    assert expected <= set(with_mappings)
+    assert not expected & set(without)
+    assert (URIRef(PREFIXES["cpo"] + "ciLower"), URIRef(PREFIXES["skos"] + "closeMatch"),
+            URIRef(PREFIXES["STATO"] + "0000315")) in expected

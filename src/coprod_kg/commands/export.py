@@ -21,6 +21,7 @@ from coprod_kg.commands.options import (
         "coprod-kg export --format trig -o build/coprod-kg.trig",
         "coprod-kg export --format xlsx -o case-studies.xlsx",
         "coprod-kg --source my-data/ export --format ntriples > my-data.nt",
+        "coprod-kg export --with-term-mappings -o build/coprod-kg-mapped.ttl",
     ]),
 )
 @format_option(RDF_FORMATS + DATASET_FORMATS + ("csv", "xlsx"), default="turtle",
@@ -29,8 +30,11 @@ from coprod_kg.commands.options import (
                "graph per voice (the review, later evidence, our curation, the vocabulary); "
                "csv, xlsx: an extraction sheet.")
 @output_option()
+@click.option("--with-term-mappings", is_flag=True,
+              help="add the mappings of the ontology's terms to CiTO, schema.org, STATO ... "
+              "(ontology/mappings/terms.sssom.tsv) as SKOS match triples")
 @click.pass_obj
-def export(settings, fmt, output) -> None:
+def export(settings, fmt, output, with_term_mappings: bool) -> None:
     """Export the ontology and data (the same text for the same graph, run after run).
 
     trig and nquads keep the voices apart, one named graph each:
@@ -50,6 +54,11 @@ def export(settings, fmt, output) -> None:
     if output is not None:
         refuse_package_folder(output, "export -o")
     graph = open_store(settings).graph()
+    if with_term_mappings:
+        from coprod_kg.graph.materialise import add_links
+        from coprod_kg.graph.sources import term_mapping_files
+
+        add_links(graph, term_mapping_files())
     text = export_graph(graph, fmt, output)
     if output is None:
         click.echo(text, nl=False)

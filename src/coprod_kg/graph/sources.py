@@ -91,6 +91,12 @@ RDF_SUFFIXES = {
 }
 
 
+def term_mapping_files() -> list[Path]:
+    """The SSSOM sets that map the ontology's own terms to other vocabularies
+    (ontology/mappings/): not loaded by default; `export --with-term-mappings` adds them."""
+    return sorted((ontology_dir() / MAPPINGS_FOLDER).glob(f"*{SSSOM_SUFFIX}"))
+
+
 def mapping_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
     """The SSSOM files to load: data/mappings/ of the bundled data, or every *.sssom.tsv
     below a --source folder (files given directly are RDF files, not mapping sets)."""
