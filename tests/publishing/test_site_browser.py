@@ -195,7 +195,7 @@ def test_the_principle_filter_recounts_cells_and_totals(server, watched):
     total = page.locator("table.gap-map tfoot td.total").last
     # 8 studies: the POPP case study and R3, the CORE protocol and its trial, are one each
     assert (cell.locator(".count").inner_text(), total.inner_text()) == ("2", "8")
-    page.select_option("#principle-filter", "asset-based")
+    page.select_option("#gap-map-principle", "asset-based")
     assert page.locator("#filter-status").inner_text() == (
         "Counting only the case studies aligned with this principle: Accelerated EBCD "
         "(moderate), Age UK Personalised Integrated Care Programme (moderate), Local Area "
@@ -207,8 +207,106 @@ def test_the_principle_filter_recounts_cells_and_totals(server, watched):
     core = page.locator('a.cell[href="#cell-core-co-design--psychosocial-recovery"]')
     assert core.locator(".count").inner_text() == "0"  # CORE is not aligned with it
     assert total.inner_text() == "7"  # not the CORE trial (protocol and results)
-    page.select_option("#principle-filter", "")
+    page.select_option("#gap-map-principle", "")
     assert (complaints.locator(".count").inner_text(), total.inner_text()) == ("2", "8")
+
+
+def map_counts(page) -> dict:
+    """The map as shown: non-zero cells, the totals per column (by column id, and "all"),
+    per domain, and the filters' status line."""
+    cells = page.evaluate("""Object.fromEntries(Array.from(document.querySelectorAll('a.cell'))
+        .map(a => [a.getAttribute('href').slice(6), a.querySelector('.count').textContent])
+        .filter(pair => pair[1] !== '0'))""")
+    columns = [*page.locator("table.gap-map thead th[id^=col-]").evaluate_all(
+        "heads => heads.map(h => h.id.slice(4))"), "all"]
+    totals = page.locator("table.gap-map tfoot td.total").all_inner_texts()
+    domains = page.locator("tbody.domain").evaluate_all(
+        "groups => groups.map(g => [g.id.slice(7), g.querySelector('.domain-total').textContent])")
+    return {"cells": cells, "columns": {c: t for c, t in zip(columns, totals, strict=True)
+                                        if t != "0"},
+            "domains": {d: t for d, t in domains if t != "0 studies"},
+            "status": page.locator("form.facet-filters .facet-status").inner_text()}
+
+
+def test_the_map_filters_recount_cells_and_totals(server, watched, artifacts):
+    """Claim status and design level, each with a principle: a cell counts the distinct
+    studies among its entries that pass every filter; totals follow."""
+    page = watched.page
+    page.goto(f"{server}/site/gap-map.html")
+    assert [page.locator(f"#gap-map-{name}").evaluate("s => s.labels[0].textContent")
+            for name in ("domain", "intervention", "design", "status", "population",
+                         "setting", "principle")] == [
+        "Outcome domain", "Intervention", "Design level", "Claim status (our reading)",
+        "Population", "Setting", "Principle (strong or moderate)"]
+    assert map_counts(page)["status"] == "Counting 8 of 8 studies."
+
+    page.get_by_label("Claim status (our reading)").select_option(
+        label="Contradicted by later evidence")
+    # Age UK's non-elective admissions (the case study and the later evaluation: 2 studies)
+    # and CORE's expected recovery outcome (the protocol, contradicted by its trial)
+    assert map_counts(page) == {
+        "cells": {"personalised-integrated-care--non-elective-admissions": "2",
+                  "core-co-design--psychosocial-recovery": "1"},
+        "columns": {"personalised-integrated-care": "2", "core-co-design": "1", "all": "3"},
+        "domains": {"hospital-use": "2 studies", "wellbeing-and-recovery": "1 study"},
+        "status": "Counting 3 of 8 studies."}
+    page.get_by_label("Principle (strong or moderate)").select_option("asset-based")
+    assert map_counts(page) == {  # CORE is not aligned with it
+        "cells": {"personalised-integrated-care--non-elective-admissions": "2"},
+        "columns": {"personalised-integrated-care": "2", "all": "2"},
+        "domains": {"hospital-use": "2 studies"},
+        "status": "Counting 2 of 8 studies."}
+    row = page.locator("#row-non-elective-admissions td.total")
+    assert row.inner_text() == "2"
+
+    page.get_by_role("button", name="Show all").click()
+    page.wait_for_function("document.querySelector('table.gap-map tfoot td.total:last-child')"
+                           ".textContent === '8'")
+    page.get_by_label("Design level").select_option(label="G1 Randomised trial")
+    assert map_counts(page)["cells"] == {"core-co-design--psychosocial-recovery": "1"}
+    page.get_by_label("Design level").select_option(label="G4 Descriptive or reported figure")
+    page.get_by_label("Principle (strong or moderate)").select_option("peer-support-networks")
+    assert page.locator("#filter-status").inner_text() == (
+        "Counting only the case studies aligned with this principle: Local Area Coordination "
+        "(LAC) (moderate), Oxleas EBCD (moderate).")
+    page.screenshot(path=str(artifacts / "site-gap-map-filtered.png"), full_page=True)
+    assert map_counts(page) == {
+        "cells": {"local-area-coordination--acute-interventions": "1",
+                  "local-area-coordination--reliance-on-formal-services": "1",
+                  "local-area-coordination--health-and-care-costs": "1",
+                  "experience-based-co-design--complaints": "2",
+                  "experience-based-co-design--patient-experience": "1",
+                  "local-area-coordination--service-responsiveness": "1",
+                  "local-area-coordination--user-satisfaction": "1",
+                  "local-area-coordination--participation": "1",
+                  "experience-based-co-design--staff-practice": "1"},
+        "columns": {"experience-based-co-design": "2", "local-area-coordination": "1",
+                    "all": "3"},
+        "domains": {"hospital-use": "1 study", "costs-and-value": "1 study",
+                    "experience": "3 studies", "wellbeing-and-recovery": "1 study",
+                    "staff": "1 study"},
+        "status": "Counting 3 of 8 studies."}
+
+
+def test_a_domain_folds_away_by_keyboard(server, watched):
+    """Each domain's button hides its category rows and keeps the domain's total row."""
+    page = watched.page
+    page.goto(f"{server}/site/gap-map.html")
+    group = page.locator("tbody#domain-hospital-use")
+    button = group.get_by_role("button", name="Categories of Hospital use")
+    rows = group.locator("tr.category-row")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert rows.count() > 0 and all(row.is_visible() for row in rows.all())
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert all(row.is_hidden() for row in rows.all())
+    assert group.locator("tr.domain-row").is_visible()
+    assert group.locator(".domain-total").inner_text() == "4 studies"
+    assert page.locator("tbody#domain-experience tr.category-row").first.is_visible()
+    page.keyboard.press("Space")
+    assert button.get_attribute("aria-expanded") == "true"
+    assert all(row.is_visible() for row in rows.all())
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -248,6 +346,11 @@ def test_gap_map_cell_works_without_javascript(browser, server):
         assert section.locator("ul.case-list li").all_inner_texts() == [
             "Case study 1: Oxleas EBCD"]
         assert page.locator("#cell-panel").is_hidden()
+        # the whole map shows: no filters, no fold buttons, every row
+        assert page.locator("form.facet-filters").is_hidden()
+        assert page.locator("button.domain-toggle").first.is_hidden()
+        assert all(row.is_visible() for row in page.locator("tr.category-row").all())
+        assert page.locator("table.gap-map tfoot td.total").last.inner_text() == "8"
     finally:
         context.close()
 

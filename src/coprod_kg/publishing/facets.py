@@ -9,6 +9,7 @@ reads the graph.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -115,6 +116,42 @@ def outcome_facets(case_studies: list[dict], gap_map: GapMap) -> list[Facet]:
             outcome["facet_values"] = values
             outcomes.append(values)
     return _facets(outcomes, CASE_STUDY_FACETS, _case_study_order)
+
+
+def map_facets(case_studies: list[dict], gap_map: GapMap) -> tuple[list[Facet], dict[str, str]]:
+    """The map's filters and, per cell anchor, its entries as JSON for assets/gapmap.js:
+    `[[study slug, {facet: [values]}], ...]`. An entry's domain and intervention are its
+    cell's; its design level and claim status its own; population, setting and principles
+    its case study's. A cell then counts the distinct studies among the entries that pass."""
+    shared = {study["caseStudy"]: _study_values(study) for study in case_studies}
+    everything: list[Values] = []
+    cells: dict[str, str] = {}
+    for domain in gap_map.domains:
+        for cell in gap_map.domain_cells(domain):
+            entries = []
+            for entry in cell.entries:
+                values = _entry_facets(entry, domain, cell, shared.get(entry.case_study, {}))
+                everything.append(values)
+                entries.append([slug_of(entry.study),
+                                {name: [v for v, _ in pairs] for name, pairs in values.items()}])
+            if entries:
+                cells[cell.anchor] = json.dumps(entries, sort_keys=True)
+    return _facets(everything, CASE_STUDY_FACETS, _case_study_order), cells
+
+
+def _entry_facets(entry, domain, cell, study: Values) -> Values:
+    values: Values = {}
+    _add(values, "domain", domain.slug, domain.label)
+    _add(values, "intervention", cell.intervention.slug, cell.intervention.label)
+    if entry.design_level is not None:
+        _add(values, "design", f"g{entry.design_level}",
+             f"G{entry.design_level} {entry.design_label or ''}".strip())
+    _add(values, "status", slug_of(entry.status),
+         STATUSES.get(entry.status, ("", entry.status))[1].capitalize())
+    for name in ("population", "setting", "principle"):
+        for value, label in study.get(name, []):
+            _add(values, name, value, label)
+    return values
 
 
 def _case_study_order(name: str, option: tuple[str, str]):

@@ -12,6 +12,7 @@ from typing import Any
 from coprod_kg.publishing.facets import (
     Facet,
     case_study_facets,
+    map_facets,
     outcome_facets,
     reference_facets,
 )
@@ -59,6 +60,8 @@ class SiteContent:
     case_study_facets: list[Facet] = field(default_factory=list)  # the filters of the lists
     reference_facets: list[Facet] = field(default_factory=list)
     outcome_facets: list[Facet] = field(default_factory=list)
+    map_facets: list[Facet] = field(default_factory=list)  # the map's filters
+    map_cells: dict[str, str] = field(default_factory=dict)  # cell anchor -> entries (JSON)
 
 
 # --------------------------------------------------------------------------
@@ -78,6 +81,7 @@ def collect(store) -> SiteContent:
     alignments = select(store, "site-alignments")
     _attach_alignments(alignments, case_studies, principles)
     references = _references(store, case_studies)
+    facets_of_map, map_cells = map_facets(case_studies, gap_map)
     return SiteContent(
         definition=select_one(store, "site-definition"),
         counts=select_one(store, "site-counts"),
@@ -101,6 +105,8 @@ def collect(store) -> SiteContent:
         case_study_facets=case_study_facets(case_studies, gap_map),
         reference_facets=reference_facets(references),
         outcome_facets=outcome_facets(case_studies, gap_map),
+        map_facets=facets_of_map,
+        map_cells=map_cells,
     )
 
 

@@ -67,7 +67,8 @@ def render_gap_map_page(content: SiteContent, *, standalone: bool) -> str:
     """The gap map as HTML: a page of the site, or a self-contained page (`map --format html`)."""
     env = environment()
     css = (TEMPLATES / "assets" / "site.css").read_text(encoding="utf-8") if standalone else ""
-    script = (TEMPLATES / "assets" / "gapmap.js").read_text(encoding="utf-8") if standalone else ""
+    script = "\n".join((TEMPLATES / "assets" / name).read_text(encoding="utf-8")
+                       for name in ("facets.js", "gapmap.js")) if standalone else ""
     return env.get_template("gap-map.html").render(
         **_common(content, root=""), standalone=standalone, inline_css=css, inline_js=script,
         level_labels=level_labels(content.gap_map.max_count),

@@ -1,5 +1,7 @@
 // Progressive enhancement of the evidence gap map: a click on a cell shows what stands
-// behind it in a panel beside the map, and a principle filter recounts the cells. Without
+// behind it in a panel beside the map, each domain's rows fold away, and the facet filters
+// (principle, domain, intervention, design level, claim status, population, setting)
+// recount the cells and totals. Without
 // JavaScript each cell is a link to its section in the "What stands behind each cell"
 // details further down the page (the browser opens the details for the target).
 (function () {
@@ -71,52 +73,75 @@
     else { show(anchor, document.querySelector('a.cell[href="#' + anchor + '"]')); }
   }
 
-  // The principle filter: only the entries whose case study is aligned with the principle
-  // (strong or moderate; our curation) count; a cell counts their distinct studies.
-  var filter = document.getElementById("principle-filter");
+  // Each domain's rows fold away behind a button (the domain's total row stays).
+  document.querySelectorAll("button.domain-toggle").forEach(function (button) {
+    var rows = button.closest("tbody").querySelectorAll("tr.category-row");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      button.querySelector(".toggle-icon").textContent = open ? "\u25BE" : "\u25B8";
+      rows.forEach(function (row) { row.hidden = !open; });
+    });
+  });
+
+  // The filters (facet-form.html, assets/facets.js): a cell counts the distinct studies
+  // among its entries that pass every chosen value; totals count distinct studies too.
+  // A principle keeps the case studies aligned with it (strong or moderate; our curation).
+  var form = document.querySelector("form.facet-filters[data-map]");
   var data = document.getElementById("principle-alignments");
-  if (!filter || !data) { return; }
-  var aligned = JSON.parse(data.textContent);
-  var status = document.getElementById("filter-status");
-  filter.closest(".map-filter").hidden = false;
-  function studiesIn(cells, cases) {
+  if (!form || !window.coprodFacets) { return; }
+  var aligned = data ? JSON.parse(data.textContent) : {};
+  var principleStatus = document.getElementById("filter-status");
+  var table = document.querySelector("table.gap-map");
+  var cells = Array.prototype.slice.call(table.querySelectorAll("a.cell"));
+  cells.forEach(function (link) { link.entries = JSON.parse(link.getAttribute("data-entries")); });
+
+  function studiesIn(links, selects) {
     var studies = {};
-    cells.forEach(function (link) {
-      link.getAttribute("data-entries").trim().split(/\s+/).forEach(function (pair) {
-        var parts = pair.split(":");
-        if (!cases || cases[parts[1]]) { studies[parts[0]] = true; }
+    Array.prototype.forEach.call(links, function (link) {
+      link.entries.forEach(function (entry) {
+        var passes = window.coprodFacets.matches(function (name) {
+          return entry[1][name] || [];
+        }, selects);
+        if (passes) { studies[entry[0]] = true; }
       });
     });
     return Object.keys(studies).length;
   }
   function plural(n) { return n + (n === 1 ? " study" : " studies"); }
-  var table = document.querySelector("table.gap-map");
-  filter.addEventListener("change", function () {
-    var cases = filter.value ? aligned[filter.value] || {} : null;
-    document.querySelectorAll("a.cell").forEach(function (link) {
-      var n = studiesIn([link], cases);
+
+  function recount(selects) {
+    cells.forEach(function (link) {
+      var n = studiesIn([link], selects);
       link.querySelector(".count").textContent = String(n);
       link.querySelector(".unit").textContent = n === 1 ? " study" : " studies";
       link.classList.toggle("filtered-out", n === 0);
     });
-    // totals: each row, each domain, each column and the whole map count distinct studies
     table.querySelectorAll("tbody tr").forEach(function (row) {
       var total = row.querySelector("td.total");
-      if (total) { total.textContent = String(studiesIn(row.querySelectorAll("a.cell"), cases)); }
+      if (total) { total.textContent = String(studiesIn(row.querySelectorAll("a.cell"), selects)); }
     });
     table.querySelectorAll("tbody.domain").forEach(function (group) {
-      group.querySelector(".domain-total").textContent = plural(studiesIn(group.querySelectorAll("a.cell"), cases));
+      group.querySelector(".domain-total").textContent =
+        plural(studiesIn(group.querySelectorAll("a.cell"), selects));
     });
     var totals = table.querySelectorAll("tfoot td.total");
     totals.forEach(function (cell, index) {
       var column = index < totals.length - 1
         ? table.querySelectorAll("tbody tr td:nth-child(" + (index + 2) + ") a.cell")
-        : table.querySelectorAll("a.cell");
-      cell.textContent = String(studiesIn(Array.prototype.slice.call(column), cases));
+        : cells;
+      cell.textContent = String(studiesIn(column, selects));
     });
-    if (!cases) { status.textContent = ""; return; }
+    var all = studiesIn(cells, []);
+    form.querySelector(".facet-status").textContent =
+      "Counting " + studiesIn(cells, selects) + " of " + plural(all) + ".";
+    var principle = form.querySelector('select[data-facet="principle"]');
+    if (!principle || !principle.value) { principleStatus.textContent = ""; return; }
+    var cases = aligned[principle.value] || {};
     var names = Object.keys(cases).sort().map(function (slug) { return cases[slug]; });
-    status.textContent = "Counting only the case studies aligned with this principle: " +
+    principleStatus.textContent = "Counting only the case studies aligned with this principle: " +
       (names.length ? names.join(", ") : "none") + ".";
-  });
+  }
+  window.coprodFacets.enhance(form, recount);
 })();
