@@ -106,6 +106,22 @@ def test_axe_finds_no_wcag_22_aa_violation(web_root, server, browser, axe_source
     assert found == []
 
 
+def test_axe_finds_no_violation_on_the_filtered_folded_map(server, browser, axe_source):
+    """The gap map with its filters shown and set (recounted cells, zeros greyed) and a
+    domain folded away."""
+    context = axe_context(browser, axe_source, 1280)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/gap-map.html")
+        page.get_by_label("Claim status (our reading)").select_option("contradicted")
+        page.get_by_label("Principle (strong or moderate)").select_option("asset-based")
+        page.get_by_role("button", name="Categories of Hospital use").click()
+        assert page.locator("tbody#domain-hospital-use tr.category-row").first.is_hidden()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
 def test_axe_reports_a_violation_when_there_is_one(server, web_root, browser, axe_source):
     """The check above can fail: a page with an unlabelled field and grey-on-white text."""
     (web_root / "probe-a11y.htm").write_text(
