@@ -27,6 +27,10 @@ FORMATS = ("csv", "tsv", "json", "table")
 VIRTUOSO_WRONG = {
     "case-studies": "Virtuoso 7.2.5 joins the ordered sub-selects inside OPTIONAL "
                     "(GROUP_CONCAT over SELECT ... ORDER BY) with the wrong case studies",
+    "evaluation-layer": "Virtuoso 7.2.5 evaluates EXISTS inside IF inside BIND, after "
+                        "OPTIONALs, as false (a CI 'not reported' comes back as '% CI  to ')",
+    "evidence-map": "Virtuoso 7.2.5 carries BIND values of one UNION branch into the rows of "
+                    "the other and repeats rows (a review outcome labelled 'later evidence')",
 }
 # CONSTRUCT queries that walk RDF lists with a `+` property path: on a loaded machine
 # Virtuoso 7.2.5 now and then stops the walk (a list comes back as `rdf:rest [ ]`), so for
