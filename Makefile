@@ -59,8 +59,10 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json | system-d
 
 node-deps: $(NODE_STAMP) ## install the JavaScript the browser tests inject (axe-core, pinned), with npm ci
 
-test: install system-deps node-deps ## run the test suite
-	$(BIN)/python -m pytest -q
+# pytest-xdist: test files spread over TEST_WORKERS processes (module fixtures stay whole)
+TEST_WORKERS ?= 2
+test: install system-deps node-deps ## run the test suite (TEST_WORKERS=1: one process)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: install ## ruff over the code and tests
 	$(BIN)/ruff check src tests

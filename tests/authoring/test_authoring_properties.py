@@ -109,7 +109,7 @@ def templates(draw, allowed: dict[str, list[str]]) -> dict:
 
 
 
-@settings(max_examples=12, deadline=None,
+@settings(max_examples=5, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_valid_template_imports_conforming_and_exports_back(data, allowed, tmp_path_factory):

@@ -117,7 +117,8 @@ def assert_byte_identical(backends, name: str, text: str) -> None:
 
 
 def assert_same_ground_triples(virtuoso, expected) -> None:
-    """Triples without blank nodes identical; blank-node triples only ever fewer."""
+    """Triples without blank nodes identical; blank-node triples only ever fewer (Virtuoso may
+    cut every list short, leaving none)."""
     from rdflib import BNode
 
     def split(graph):
@@ -127,4 +128,4 @@ def assert_same_ground_triples(virtuoso, expected) -> None:
     got_ground, got_blank = split(virtuoso.graph)
     want_ground, want_blank = split(expected.graph)
     assert got_ground == want_ground
-    assert 0 < got_blank <= want_blank
+    assert got_blank <= want_blank
