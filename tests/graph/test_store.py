@@ -295,3 +295,21 @@ def test_small_files_in_one_bulk_load_keep_their_blank_nodes_and_their_errors(tm
                                     encoding="utf-8")
     with pytest.raises(SourceParseError, match=r"b\.ttl:1:\d+: Turtle syntax error"):
         OxigraphStore.from_files([tmp_path / "a.ttl", tmp_path / "b.ttl"])
+
+
+def test_terms_are_converted_once_per_lexical_form_never_by_value() -> None:
+    """The per-term cache that result rows, tables and the voice split share keeps
+    `"01"^^xsd:integer` (as load_verbatim reads it) apart from `"1"`."""
+    import pyoxigraph
+
+    from coprod_kg.graph.results import per_distinct_term, to_oxigraph, to_rdflib
+
+    to_native = per_distinct_term(to_oxigraph)
+    one = Literal("1", datatype=XSD.integer)
+    zero_one = Literal("01", datatype=XSD.integer, normalize=False)  # as load_verbatim reads it
+    assert [to_native(one).value, to_native(zero_one).value, to_native(one).value] == [
+        "1", "01", "1"]
+    back = per_distinct_term(to_rdflib)
+    native = pyoxigraph.Literal("01", datatype=pyoxigraph.NamedNode(str(XSD.integer)))
+    assert back(native) is back(native)
+    assert back(None) is None

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from coprod_kg.errors import InputError
+
+T = TypeVar("T")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
@@ -43,7 +45,7 @@ class QueryResult:
             if self._native_rows is None:
                 self._rows = []
             else:
-                convert = memoised_conversion()
+                convert = per_distinct_term(to_rdflib)
                 self._rows = [tuple(convert(t) for t in row) for row in self._native_rows]
         return self._rows
 
@@ -205,19 +207,20 @@ def to_rdflib(term):
     raise InputError(f"unsupported term in a result: {term!r}")
 
 
-def memoised_conversion() -> Callable[[Any], Any]:
-    """to_rdflib with a cache for one result: building rdflib Literals is the costly part,
-    and results repeat values (pages, units, categories) a lot."""
-    cache: dict = {None: None}
+def per_distinct_term(function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`function` of a term, computed once per distinct term (results and graphs repeat
+    labels, pages, units and statuses a lot). Both libraries' terms compare by lexical form,
+    datatype and language, so `"01"^^xsd:integer` read verbatim stays apart from `"1"`."""
+    cache: dict[Any, T] = {}
 
-    def convert(term):
+    def call(term) -> T:
         try:
             return cache[term]
         except KeyError:
-            cache[term] = converted = to_rdflib(term)
-            return converted
+            cache[term] = value = function(term)
+            return value
 
-    return convert
+    return call
 
 
 _WHOLE = re.compile(r"-?[1-9][0-9]*")

@@ -48,17 +48,9 @@ def construct_parts(graph, texts: Iterable[str]) -> list:
 
 def _native_triples(triples: list) -> list[tuple]:
     """The triples as pyoxigraph terms (each distinct term converted once)."""
-    from coprod_kg.graph.results import to_oxigraph
+    from coprod_kg.graph.results import per_distinct_term, to_oxigraph
 
-    cache: dict = {}
-
-    def convert(term):
-        try:
-            return cache[term]
-        except KeyError:
-            cache[term] = native = to_oxigraph(term)
-            return native
-
+    convert = per_distinct_term(to_oxigraph)
     return [(convert(s), convert(p), convert(o)) for s, p, o in triples]
 
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 import io
 import json
 import textwrap
-from collections.abc import Callable
-from typing import Any, TypeVar
 
-from coprod_kg.graph.results import QueryResult, TermView, term_view
+from coprod_kg.graph.results import QueryResult, TermView, per_distinct_term, term_view
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -22,7 +20,6 @@ TRUNCATION_MARKER = "…"
 MAX_LINES_PER_CELL = 4
 MIN_COLUMN_WIDTH = 10
 SEPARATOR = "  "
-T = TypeVar("T")
 
 
 def render(result: QueryResult, fmt: str = "table", width: int = 80) -> str:
@@ -188,31 +185,10 @@ def is_identifier(term) -> bool:
     return view is not None and (view.kind != "literal" or not view.value.split()[1:])
 
 
-def per_term(function: Callable[[Any], T]) -> Callable[[Any], T]:
-    """`function` of a term, computed once per distinct pyoxigraph term (results repeat
-    labels, pages and statuses; 10,000 rows hold ~80,000 cells). rdflib terms are not
-    cached: their equality is by value (`01` equals `1`), not by lexical form."""
-    import pyoxigraph
-
-    native = (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal)
-    cache: dict[Any, T] = {}
-
-    def call(term) -> T:
-        if type(term) not in native:
-            return function(term)
-        try:
-            return cache[term]
-        except KeyError:
-            cache[term] = value = function(term)
-            return value
-
-    return call
-
-
 def column_kinds(result: QueryResult) -> list[str]:
     """"number" (right-aligned, whole), "identifier" (whole) or "prose" (wrapped, cut) for
     each column: a column is of a kind when every value in it is."""
-    number, identifier = per_term(is_number), per_term(is_identifier)
+    number, identifier = per_distinct_term(is_number), per_distinct_term(is_identifier)
     kinds = []
     for index in range(len(result.variables)):
         terms = [row[index] for row in result.terms if row[index] is not None]
@@ -263,7 +239,7 @@ def to_table(result: QueryResult, width: int = 80) -> str:
     headers = list(result.variables)
     if not headers:
         return "(no columns)\n"
-    shown = per_term(display_value)
+    shown = per_distinct_term(display_value)
     cells = [[shown(term) for term in row] for row in result.terms]
     kinds = column_kinds(result)
     one_wide_row = len(cells) == 1 and len(headers) > RECORD_MIN_COLUMNS
