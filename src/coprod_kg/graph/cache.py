@@ -25,7 +25,6 @@ the manifest of the store it has open, and a store in use is never removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -40,6 +39,11 @@ except ImportError:  # pragma: no cover - not POSIX: stores are pruned without l
     fcntl = None  # type: ignore[assignment]
 
 from coprod_kg.errors import InputError
+
+try:  # blake2b without hashlib, whose OpenSSL binding costs a warm command ~2 ms to load
+    from _blake2 import blake2b as _hasher
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b as _hasher
 
 ENV_VAR = "COPROD_KG_STORE_DIR"
 RACY_SECONDS = 2.0
@@ -77,7 +81,7 @@ def _code_fingerprint() -> list[str]:
 
 
 def _digest(parts: Iterable[str]) -> str:
-    hasher = hashlib.sha256()
+    hasher = _hasher()
     for part in parts:
         hasher.update(part.encode("utf-8", "surrogateescape"))
         hasher.update(b"\0")
@@ -105,7 +109,7 @@ def content_key(files: list[Path]) -> str:
 
     parts = _code_fingerprint()
     for path in files:
-        hasher = hashlib.sha256()
+        hasher = _hasher()
         with file_access_errors(path), path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 hasher.update(block)

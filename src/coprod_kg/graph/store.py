@@ -404,7 +404,9 @@ def _from_snapshot(path: Path, triples: int | None,
         return None
     store = pyoxigraph.Store()
     try:  # parsed, not loaded: Store.load would give the blank nodes new labels
-        store.extend(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS))
+        # lenient: the snapshot is Oxigraph's own dump, so its IRIs need no checking again
+        store.extend(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS,
+                                      lenient=True))
     except (OSError, SyntaxError, ValueError):
         return None  # the RocksDB folder beside it holds the same triples
     if len(store) != triples:
