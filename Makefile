@@ -71,9 +71,12 @@ BENCH_SIZES ?= 10,1000,10000
 BENCH_DISK_SIZE ?= 100000
 BENCH_SHEET_ROWS ?= 10000
 BENCH_PROCESS_RUNS ?= 11
+BENCH_RATIO_SIZE ?= 10000
 bench: install ## run the benchmarks, write benchmarks/results.md (BENCH_DISK_SIZE=0: skip 100,000)
 	$(BIN)/python benchmarks/run.py --sizes $(BENCH_SIZES) --disk-size $(BENCH_DISK_SIZE) \
 		--process-runs $(BENCH_PROCESS_RUNS)
+	$(BIN)/python benchmarks/against_rdflib.py --size $(BENCH_RATIO_SIZE) \
+		--markdown-out benchmarks/against-rdflib.md
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_sheets.py --rows $(BENCH_SHEET_ROWS)
 

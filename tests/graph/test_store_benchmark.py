@@ -95,3 +95,18 @@ def check_whole_processes(text: str, progress: str) -> None:
     for row in (ten, twenty):
         assert same_ratio(row[6], row[3], row[5])
     assert "whole processes on 20 synthetic case studies" in progress
+
+
+def test_the_engine_comparison_runs_and_checks_the_rows(tmp_path: Path) -> None:
+    output = tmp_path / "against.md"
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "against_rdflib.py"), "--size", "10",
+         "--only", "principles,outcomes-by-reduction", "--floor", "60",
+         "--markdown-out", str(output)],
+        capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    rows = [line.split(" | ") for line in output.read_text(encoding="utf-8").splitlines()
+            if line.startswith(("| principles |", "| outcomes-by-reduction |"))]
+    # rdflib had a minute: it answered both, with the same rows as Oxigraph
+    assert [(row[0], row[5], row[6]) for row in rows] == [
+        ("| outcomes-by-reduction", "15", "yes |"), ("| principles", "6", "yes |")]
