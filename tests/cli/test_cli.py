@@ -51,6 +51,7 @@ LIGHT_COMMANDS = [
     ["query", "outcomes-by-reduction"],
     ["query", "principles", "--format", "tsv"],
     ["query", "case-study-overview", "--format", "json"],
+    ["query", "evidence-gap-map", "--format", "csv"],  # answered from its precomputed file
     ["query", "outcomes-by-reduction", "-p", "minPercent=40", "--format", "csv"],
     ["queries"],
     ["stats"],

@@ -6,6 +6,7 @@ commands open it read-only in milliseconds. Layout of the cache folder:
     stores/<content key>/oxigraph/       the store (RocksDB files)
     stores/<content key>/manifest.json   the sources it was built from, its size
     stores/<content key>/snapshot.nq     a small store's quads (graph.store reads them)
+    stores/<content key>/answers/        heavy queries' answers (graph.precomputed)
     keys/<stat key>                      the content key of a stat key (one line)
     tmp/                                 stores being built
 
@@ -52,7 +53,7 @@ KEEP_STORES = 5  # stores of existing sources kept when pruning, most recently u
 STALE_BUILD_SECONDS = 24 * 3600  # a build folder in tmp/ this old was left by a dead process
 # the modules whose code decides what a built store holds
 BUILD_MODULES = ("cache.py", "load.py", "materialise.py", "sssom.py", "datasets.py", "store.py",
-                 "sources.py")
+                 "sources.py", "precomputed.py")
 
 
 def cache_root(store_dir: Path | str | None = None) -> Path:
@@ -71,12 +72,15 @@ def _code_fingerprint() -> list[str]:
     import pyoxigraph
 
     from coprod_kg import __version__
+    from coprod_kg.graph.precomputed import reference_files
 
     here = Path(__file__).resolve().parent
     parts = [__version__, getattr(pyoxigraph, "__version__", "?")]
-    for name in BUILD_MODULES:  # a checkout's edits count, not just the version number
-        stat = (here / name).stat()
-        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    # a checkout's edits count, not just the version number; so do those of the queries
+    # whose answers a store carries (graph.precomputed)
+    for path in [here / name for name in BUILD_MODULES] + reference_files():
+        stat = path.stat()
+        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return parts
 
 

@@ -83,6 +83,8 @@ class OxigraphStore:
         self._graph_builder = graph_builder
         self._rdflib_graph = None
         self._cache_lock: Any = None  # see graph.cache: the open store's shared lock
+        # a cached store's folder: the answers precomputed when it was built (graph.precomputed)
+        self.answers_folder: Path | None = None
         self.allow_federation = allow_federation
         self.timeout: float | None = None  # seconds; None: no worker, no limit (library use)
 
@@ -167,6 +169,12 @@ class OxigraphStore:
         kind = check_read_only_query(
             text, allow_federation=self.allow_federation, engine=self.engine
         )
+        if self.answers_folder is not None:
+            from coprod_kg.graph.precomputed import read_answer
+
+            answer = read_answer(self.answers_folder, text)
+            if answer is not None:
+                return answer
         return _bounded(self, lambda: self._run(text, kind))
 
     def _run(self, text: str, kind: str) -> QueryResult:
@@ -370,8 +378,11 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     def build(location: Path) -> int:
         import pyoxigraph
 
+        from coprod_kg.graph.precomputed import write_answers
+
         built = load_oxigraph(paths, location=location)
         triples = len(built)
+        write_answers(built.pyoxigraph_store, location.parent)
         if triples <= SNAPSHOT_TRIPLES:
             built.pyoxigraph_store.dump(output=str(location.parent / SNAPSHOT),
                                         format=pyoxigraph.RdfFormat.N_QUADS)
@@ -383,6 +394,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
                             allow_federation)
              or OxigraphStore.open_directory(cached.location, allow_federation=allow_federation))
     store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
+    store.answers_folder = cached.folder
     store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
     return store
 

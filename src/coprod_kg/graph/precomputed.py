@@ -1,0 +1,86 @@
+"""Answers of inherently heavy stored queries, computed once when a persistent store is built.
+
+The reference query stays the definition: when graph.cache builds a store, each query of
+PRECOMPUTED runs once on it (the text `coprod-kg query NAME` runs, parameters none) and
+its rows are written beside the store as SPARQL 1.1 Query Results JSON, in
+`answers/<sha-256 of the query text>.srj`. A later query on that store whose text is
+exactly that text is answered from the file: the same variables, rows, order and terms
+(datatypes and language tags kept by the format), so every output format gives the same
+bytes. Any other text (a workspace's own version, an edited copy, a parameter) runs as a
+query, and so does every query on the memory store, an endpoint, or a store without
+the file.
+
+The answers are kept out of the RDF store on purpose: a named graph inside it would be
+counted by `len(store)` (which `load --endpoint` checks the server's count against), seen
+by `GRAPH ?g` and `FROM NAMED` in users' queries, and copied by anything that reads the
+whole dataset; a file beside it is seen by none of these, and is built in the same
+temporary folder as the store, so both appear together in one rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from coprod_kg.graph.results import QueryResult
+
+# the stored queries whose answers a persistent store carries (a few seconds each at 10M
+# triples, milliseconds from the file)
+PRECOMPUTED = ("evidence-gap-map",)
+ANSWERS = "answers"
+
+
+def reference_files() -> list[Path]:
+    """The .rq files of the precomputed queries (their edits count as the code's)."""
+    from coprod_kg.graph.sources import queries_dir
+
+    return [queries_dir() / f"{name}.rq" for name in PRECOMPUTED]
+
+
+def reference_text(name: str) -> str:
+    """The text `coprod-kg query NAME` gives the store (and the site and library give too)."""
+    from coprod_kg.queries.catalogue import bound_text, get_query
+    from coprod_kg.queries.prefixes import declare_project_prefixes
+
+    return declare_project_prefixes(bound_text(get_query(name), {}), name)
+
+
+def answer_path(folder: Path, text: str) -> Path:
+    key = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return folder / ANSWERS / f"{key}.srj"
+
+
+def write_answers(store, folder: Path) -> list[Path]:
+    """Run each precomputed query on `store` (a pyoxigraph Store) and write its answer into
+    `folder`/answers; the files written."""
+    import pyoxigraph
+
+    written = []
+    for name in PRECOMPUTED:
+        text = reference_text(name)
+        path = answer_path(folder, text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        store.query(text).serialize(output=str(path), format=pyoxigraph.QueryResultsFormat.JSON)
+        written.append(path)
+    return written
+
+
+def read_answer(folder: Path | None, text: str) -> QueryResult | None:
+    """The stored answer of exactly this query text, or None (no such file, or one that
+    does not parse: the query then runs)."""
+    if folder is None:
+        return None
+    path = answer_path(folder, text)
+    if not path.is_file():
+        return None
+    import pyoxigraph
+
+    try:
+        answer = pyoxigraph.parse_query_results(path=str(path),
+                                                format=pyoxigraph.QueryResultsFormat.JSON)
+        if not isinstance(answer, pyoxigraph.QuerySolutions):
+            return None
+        variables = [v.value for v in answer.variables]
+        return QueryResult("SELECT", variables, native_rows=[tuple(s) for s in answer])
+    except (OSError, SyntaxError, ValueError):
+        return None
