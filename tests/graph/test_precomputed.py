@@ -146,7 +146,14 @@ def test_the_answer_stays_out_of_the_graph(runner, store_dir):
 
 
 @pytest.mark.parametrize("name", precomputed.PRECOMPUTED)
-def test_an_edit_of_a_precomputed_query_counts_as_code(name):
+def test_the_looked_up_text_is_what_the_command_and_the_site_run(name):
+    """The answer is found by the exact text: the one `coprod-kg query NAME` and the site's
+    `select` give the store; and an edit of the query file builds new stores."""
     from coprod_kg.graph.cache import _code_fingerprint
+    from coprod_kg.publishing.sitedata import query_text
+    from coprod_kg.queries import catalogue
+    from coprod_kg.queries.prefixes import declare_project_prefixes
 
+    command = declare_project_prefixes(catalogue.bound_text(catalogue.get_query(name), {}), name)
+    assert command == query_text(name) == precomputed.reference_text(name)
     assert any(part.startswith(f"{name}.rq:") for part in _code_fingerprint())

@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -40,11 +40,7 @@ except ImportError:  # pragma: no cover - not POSIX: stores are pruned without l
     fcntl = None  # type: ignore[assignment]
 
 from coprod_kg.errors import InputError
-
-try:  # blake2b without hashlib, whose OpenSSL binding costs a warm command ~2 ms to load
-    from _blake2 import blake2b as _hasher
-except ImportError:  # an interpreter built without it
-    from hashlib import blake2b as _hasher
+from coprod_kg.graph.digest import digest, hasher
 
 ENV_VAR = "COPROD_KG_STORE_DIR"
 RACY_SECONDS = 2.0
@@ -53,7 +49,7 @@ KEEP_STORES = 5  # stores of existing sources kept when pruning, most recently u
 STALE_BUILD_SECONDS = 24 * 3600  # a build folder in tmp/ this old was left by a dead process
 # the modules whose code decides what a built store holds
 BUILD_MODULES = ("cache.py", "load.py", "materialise.py", "sssom.py", "datasets.py", "store.py",
-                 "sources.py", "precomputed.py")
+                 "sources.py", "precomputed.py", "digest.py")
 
 
 def cache_root(store_dir: Path | str | None = None) -> Path:
@@ -84,14 +80,6 @@ def _code_fingerprint() -> list[str]:
     return parts
 
 
-def _digest(parts: Iterable[str]) -> str:
-    hasher = _hasher()
-    for part in parts:
-        hasher.update(part.encode("utf-8", "surrogateescape"))
-        hasher.update(b"\0")
-    return hasher.hexdigest()[:32]
-
-
 def _file_stats(files: list[Path]) -> list[os.stat_result]:
     from coprod_kg.graph.load import file_access_errors
 
@@ -103,7 +91,7 @@ def _file_stats(files: list[Path]) -> list[os.stat_result]:
 
 
 def stat_key(files: list[Path], stats: list[os.stat_result]) -> str:
-    return _digest(_code_fingerprint() + [
+    return digest(_code_fingerprint() + [
         f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}" for path, stat in zip(files, stats,
                                                                             strict=True)])
 
@@ -113,12 +101,12 @@ def content_key(files: list[Path]) -> str:
 
     parts = _code_fingerprint()
     for path in files:
-        hasher = _hasher()
+        hashed = hasher()
         with file_access_errors(path), path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
-                hasher.update(block)
-        parts.append(f"{path}\0{hasher.hexdigest()}")
-    return _digest(parts)
+                hashed.update(block)
+        parts.append(f"{path}\0{hashed.hexdigest()}")
+    return digest(parts)
 
 
 @dataclass(frozen=True)

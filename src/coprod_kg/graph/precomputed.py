@@ -3,7 +3,7 @@
 The reference query stays the definition: when graph.cache builds a store, each query of
 PRECOMPUTED runs once on it (the text `coprod-kg query NAME` runs, parameters none) and
 its rows are written beside the store as SPARQL 1.1 Query Results JSON, in
-`answers/<sha-256 of the query text>.srj`. A later query on that store whose text is
+`answers/<hash of the query text>.srj`. A later query on that store whose text is
 exactly that text is answered from the file: the same variables, rows, order and terms
 (datatypes and language tags kept by the format), so every output format gives the same
 bytes. Any other text (a workspace's own version, an edited copy, a parameter) runs as a
@@ -19,7 +19,6 @@ temporary folder as the store, so both appear together in one rename.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from coprod_kg.graph.results import QueryResult
@@ -38,16 +37,17 @@ def reference_files() -> list[Path]:
 
 
 def reference_text(name: str) -> str:
-    """The text `coprod-kg query NAME` gives the store (and the site and library give too)."""
-    from coprod_kg.queries.catalogue import bound_text, get_query
-    from coprod_kg.queries.prefixes import declare_project_prefixes
+    """The query file's text: what `coprod-kg query NAME` (no parameter, every prefix
+    declared), the site and the library give the store."""
+    from coprod_kg.graph.sources import queries_dir
 
-    return declare_project_prefixes(bound_text(get_query(name), {}), name)
+    return (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def answer_path(folder: Path, text: str) -> Path:
-    key = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-    return folder / ANSWERS / f"{key}.srj"
+    from coprod_kg.graph.digest import digest
+
+    return folder / ANSWERS / f"{digest([text])}.srj"
 
 
 def write_answers(store, folder: Path) -> list[Path]:
