@@ -91,6 +91,8 @@ def test_two_processes_building_at_once_end_with_one_complete_store(store_dir, t
     assert outputs[0][0] == outputs[1][0]
     assert len(stores_in(store_dir)) == 1
     assert list((store_dir / "tmp").iterdir()) == []  # the loser's build was removed
+    # the precomputed answers came with the store, in the same rename (graph.precomputed)
+    assert len(list((store_dir / "stores").glob("*/answers/*.srj"))) == 1
     info = cache.cache_info()
     assert info["stores"][0]["triples"] > 1000
 
