@@ -190,25 +190,56 @@ def test_cache_prune_command(runner, store_dir, tmp_path):
 
 
 def test_a_small_store_is_read_from_its_snapshot_with_the_same_quads(store_dir):
-    """A cached store of up to SNAPSHOT_TRIPLES triples is also written as N-Quads and read
-    into memory from there (faster than opening RocksDB): the very same quads, blank node
-    labels included; an unreadable snapshot, or one cut short at a line boundary, leaves the
-    RocksDB store to answer."""
-    import pyoxigraph
+    """Sources of up to SNAPSHOT_TRIPLES triples are cached as N-Quads alone (no RocksDB
+    folder) and read into memory from there: the very same quads as the store the build
+    made, blank node labels included. A snapshot cut short at a line boundary, or
+    unreadable, is loaded again from the sources and written anew."""
+    from coprod_kg.graph.store import SNAPSHOT, load_oxigraph, open_cached_oxigraph
 
-    from coprod_kg.graph.store import SNAPSHOT, open_cached_oxigraph
-
-    store = open_cached_oxigraph()
+    built = open_cached_oxigraph()
     [folder] = (store_dir / "stores").iterdir()
-    assert (folder / SNAPSHOT).is_file()
-    on_disk = pyoxigraph.Store.read_only(str(folder / "oxigraph"))
-    assert len(store) > 4000
-    assert set(store.pyoxigraph_store) == set(on_disk)
+    assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", SNAPSHOT]
+    assert len(built) > 4000
+    warm = open_cached_oxigraph()
+    assert set(warm.pyoxigraph_store) == set(built.pyoxigraph_store)  # labels too
+    fresh = load_oxigraph()
     whole = (folder / SNAPSHOT).read_text(encoding="utf-8")
-    (folder / SNAPSHOT).write_text("".join(whole.splitlines(keepends=True)[:100]),
-                                   encoding="utf-8")
-    cut_short = open_cached_oxigraph()
-    assert set(cut_short.pyoxigraph_store) == set(on_disk)
-    (folder / SNAPSHOT).write_text("not N-Quads <\n", encoding="utf-8")
-    again = open_cached_oxigraph()
-    assert set(again.pyoxigraph_store) == set(on_disk)
+    for broken in ("".join(whole.splitlines(keepends=True)[:100]), "not N-Quads <\n"):
+        (folder / SNAPSHOT).write_text(broken, encoding="utf-8")
+        again = open_cached_oxigraph()
+        assert len(again) == len(fresh)
+        assert isomorphic(again, fresh)
+        healed = (folder / SNAPSHOT).read_text(encoding="utf-8")
+        assert len(healed.splitlines()) == len(fresh)
+        assert set(open_cached_oxigraph().pyoxigraph_store) == set(again.pyoxigraph_store)
+
+
+def isomorphic(one, other) -> bool:
+    """The two stores' triples are the same up to blank node labels."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic as same_graph
+
+    from coprod_kg.graph.results import to_rdflib
+
+    def graph_of(store) -> Graph:
+        graph = Graph()
+        for quad in store.pyoxigraph_store:
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
+                       to_rdflib(quad.object)))
+        return graph
+
+    return same_graph(graph_of(one), graph_of(other))
+
+
+def test_small_sources_with_many_triples_are_kept_on_disk(store_dir, tmp_path, monkeypatch):
+    """Sources small in bytes but over SNAPSHOT_TRIPLES triples: loaded in memory, then
+    copied into a RocksDB folder (no snapshot), which later commands open read-only."""
+    from coprod_kg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "SNAPSHOT_TRIPLES", 1000)
+    built = store_module.open_cached_oxigraph()
+    [folder] = (store_dir / "stores").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]
+    del built
+    reopened = store_module.open_cached_oxigraph()
+    assert len(reopened) == len(store_module.load_oxigraph())
