@@ -34,7 +34,7 @@ def reference_copy(folder: Path) -> Path:
 
 def assert_answer_is_the_reference(store) -> list[tuple]:
     text = precomputed.reference_text("evidence-gap-map")
-    stored = precomputed.read_answer(store.answers_folder, text)
+    stored = precomputed.read_answer(store.answers_folder, text, store.answer_digests)
     assert stored is not None  # the build wrote it, and this store finds it
     answered = store.query(text)
     reference = store.query(text + "\n# the reference\n")
@@ -96,12 +96,20 @@ def test_the_command_answers_from_the_file_and_an_edit_rebuilds_it(runner, store
     assert counts(before.stdout)[("6", "Patient experience")] == 2
 
     # the command reads the file: a changed file shows (nothing else could give this row)
+    # once the manifest records its digest; without that, the file is not trusted
     [answer] = (store_dir / "stores").glob("*/answers/*.srj")
     original = answer.read_text(encoding="utf-8")
     answer.write_text(original.replace('"value":"Complaints"', '"value":"Grumbles"'),
                       encoding="utf-8")
+    assert runner.invoke(cli, query).stdout == before.stdout
+    manifest = answer.parent.parent / "manifest.json"
+    recorded = manifest.read_text(encoding="utf-8")
+    entries = json.loads(recorded)
+    entries["answers"][answer.name] = precomputed.answer_digest(answer.read_bytes())
+    manifest.write_text(json.dumps(entries), encoding="utf-8")
     assert "Grumbles" in runner.invoke(cli, query).stdout
     answer.write_text(original, encoding="utf-8")
+    manifest.write_text(recorded, encoding="utf-8")
 
     # an edited source builds a new store, whose answer has the new counts
     path = data / OXLEAS
@@ -125,6 +133,31 @@ def test_an_unreadable_answer_leaves_the_query_to_run(runner, store_dir, tmp_pat
                       encoding="utf-8")
     again = runner.invoke(cli, ["query", "evidence-gap-map", "--format", "csv"])
     assert again.exit_code == 0 and again.stdout == first.stdout
+
+
+def test_an_answer_copied_from_another_store_is_not_used(runner, store_dir, tmp_path):
+    """Each store trusts only the answers its build wrote (their digests are in its
+    manifest): another store's answer file of the same query text, copied over, or a file
+    edited into another valid answer, is not read; the query runs."""
+    data = tmp_path / "data"
+    shutil.copytree(sources.data_dir(), data)
+    path = data / OXLEAS
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "cpo:outcomeCategory cat:complaints ;", "cpo:outcomeCategory cat:patient-experience ;"),
+        encoding="utf-8")
+    query = ["query", "evidence-gap-map", "--format", "csv"]
+    bundled = runner.invoke(cli, query)
+    edited = runner.invoke(cli, ["--source", str(data), *query])
+    assert bundled.exit_code == 0 == edited.exit_code
+    assert bundled.stdout != edited.stdout
+    [mine] = (open_cached_oxigraph().answers_folder / "answers").glob("*.srj")
+    [theirs] = (open_cached_oxigraph([data]).answers_folder / "answers").glob("*.srj")
+    assert mine.name == theirs.name  # the same query text
+    shutil.copyfile(theirs, mine)
+    assert runner.invoke(cli, query).stdout == bundled.stdout
+    ran = runner.invoke(cli, ["query", "--file", str(reference_copy(tmp_path)), "--format",
+                              "csv"])
+    assert ran.stdout == bundled.stdout
 
 
 def test_the_answer_stays_out_of_the_graph(runner, store_dir):

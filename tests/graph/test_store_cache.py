@@ -243,3 +243,65 @@ def test_small_sources_with_many_triples_are_kept_on_disk(store_dir, tmp_path, m
     del built
     reopened = store_module.open_cached_oxigraph()
     assert len(reopened) == len(store_module.load_oxigraph())
+
+
+def test_a_pipe_or_a_link_loop_among_the_sources_is_refused_not_read(tmp_path):
+    """The cache key hashes the sources' bytes before any parser sees them: a FIFO (or
+    /dev/zero behind a link) must be refused there too, not read for ever; a loop of
+    links is one line naming the file, not a traceback."""
+    piped = tmp_path / "piped"
+    piped.mkdir()
+    shutil.copy(sources.data_dir() / "agents.ttl", piped)
+    os.mkfifo(piped / "pipe.ttl")
+    looped = tmp_path / "looped"
+    looped.mkdir()
+    shutil.copy(sources.data_dir() / "agents.ttl", looped)
+    (looped / "a.ttl").symlink_to(looped / "b.ttl")
+    (looped / "b.ttl").symlink_to(looped / "a.ttl")
+    env = dict(os.environ, COPROD_KG_STORE_DIR=str(tmp_path / "cache"))
+    for folder, said in [(piped, f"{piped / 'pipe.ttl'}: not a regular file"),
+                         (looped, f"{looped / 'a.ttl'}: a loop of symbolic links")]:
+        done = subprocess.run([sys.executable, "-m", "coprod_kg", "--source", str(folder),
+                               "query", "principles"], capture_output=True, text=True,
+                              timeout=60, env=env)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"coprod-kg: error: {said}"), done.stderr
+        assert len(done.stderr.splitlines()) == 1
+
+
+def test_a_store_is_as_readable_as_a_folder_made_under_the_umask(store_dir, tmp_path):
+    """Stores and keys are made with the umask's modes (not mkdtemp's 0700, mkstemp's
+    0600): a cache one user built can be read by the others (a shared or read-only one)."""
+    source = tmp_path / "a.ttl"
+    source.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    os.utime(source, (1_600_000_000, 1_600_000_000))  # old enough for a stat key
+    previous = os.umask(0o022)
+    try:
+        found = cache.current_store([source], stub_build)
+    finally:
+        os.umask(previous)
+    found.lock.close()
+    [key] = (store_dir / "keys").iterdir()
+    assert found.folder.stat().st_mode & 0o777 == 0o755
+    assert key.stat().st_mode & 0o777 == 0o644
+
+
+def test_cache_clear_during_a_build_leaves_the_build_alone(store_dir, tmp_path):
+    """`coprod-kg cache clear` in another terminal while a command builds its store: the
+    build is not a leftover; it ends with its store, and clear removes what it can."""
+    source = tmp_path / "a.ttl"
+    source.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    cleared = []
+
+    def build_while_cleared(location: Path) -> int:
+        location.mkdir(parents=True)
+        cleared.append(cache.clear_cache())
+        (location / "data").write_text("built\n", encoding="utf-8")
+        return 1
+
+    found = cache.current_store([source], build_while_cleared)
+    found.lock.close()
+    assert cleared == [0]
+    assert stores_in(store_dir) == [found.key]
+    assert (found.location / "data").read_text(encoding="utf-8") == "built\n"
+    assert list((store_dir / "tmp").iterdir()) == []

@@ -26,6 +26,7 @@ the manifest of the store it has open, and a store in use is never removed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -39,7 +40,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: stores are pruned without locks
     fcntl = None  # type: ignore[assignment]
 
-from coprod_kg.errors import InputError
+from coprod_kg.errors import InputError, SourceParseError
 from coprod_kg.graph.digest import digest, hasher
 
 ENV_VAR = "COPROD_KG_STORE_DIR"
@@ -81,12 +82,22 @@ def _code_fingerprint() -> list[str]:
 
 
 def _file_stats(files: list[Path]) -> list[os.stat_result]:
+    """The sources' stats, each one checked as the parsers check it before content_key
+    reads it: a pipe or a device (read for ever), a folder or a loop of links is refused
+    in one line naming the path as given."""
     from coprod_kg.graph.load import file_access_errors
+    from coprod_kg.graph.source_checks import check_source_is_regular
 
     stats = []
     for path in files:
-        with file_access_errors(path):
-            stats.append(path.stat())
+        try:
+            with file_access_errors(path):
+                check_source_is_regular(path)
+                stats.append(path.stat())
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            raise SourceParseError(f"{path}: a loop of symbolic links") from None
     return stats
 
 
@@ -127,8 +138,8 @@ def current_store(files: list[Path], build: Callable[[Path], int],
     """The cached store of these source files as they are now: found, or built first with
     `build(location)` (which fills an Oxigraph store there and returns its triple count)."""
     root = cache_root(store_dir)
-    files = [path.resolve() for path in files]
     stats = _file_stats(files)
+    files = [path.resolve() for path in files]
     fast_key = stat_key(files, stats)
     known = _read_alias(root, fast_key)
     if known is not None and (found := _complete(root, known, hold=True)) is not None:
@@ -183,14 +194,12 @@ def _read_alias(root: Path, fast_key: str) -> str | None:
 
 
 def _write_alias(root: Path, fast_key: str, key: str) -> None:
-    import tempfile  # tempfile and shutil: not imported by a warm command
-
     folder = root / "keys"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".key-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(key + "\n")
+        # made with the umask's mode (mkstemp's 0600 would hide it from other users)
+        temporary = folder / f".key-{os.getpid()}-{os.urandom(6).hex()}"
+        temporary.write_text(key + "\n", encoding="utf-8")
         os.replace(temporary, folder / fast_key)
     except OSError:
         pass  # a read-only cache still works: the next command hashes the contents again
@@ -199,24 +208,28 @@ def _write_alias(root: Path, fast_key: str, key: str) -> None:
 def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
            ) -> CachedStore:
     import shutil
-    import tempfile
+
+    from coprod_kg.graph.precomputed import answer_digests
 
     try:
         (root / "tmp").mkdir(parents=True, exist_ok=True)
         (root / "stores").mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=root / "tmp", prefix=f"{key}-"))
+        staging = _new_folder(root / "tmp", f"{key}-")
     except OSError as error:
         raise InputError(f"{root}: cannot create the store cache there ({error.strerror}); "
                          f"choose another with --store-dir or ${ENV_VAR}") from None
+    held = _hold_build(staging)
     try:
         manifest = {
             "key": key,
             "sources": [str(path) for path in files],
             "triples": build(staging / "oxigraph"),
+            "answers": answer_digests(staging),
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "version": _code_fingerprint()[0],
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        (root / "stores").mkdir(parents=True, exist_ok=True)  # `cache clear` meanwhile
         try:
             os.rename(staging, root / "stores" / key)
         except OSError:  # another process finished the same store first: use theirs
@@ -224,10 +237,49 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        os.close(held)
     found = _complete(root, key, hold=True)
     if found is None:
         raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
     return found
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder of a unique name, made with the umask's mode (mkdtemp's 0700 would
+    keep a store one user built from the others who share or only read the cache)."""
+    while True:
+        path = parent / f"{prefix}{os.urandom(6).hex()}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+def _hold_build(staging: Path) -> int:
+    """An exclusive lock on a build's folder while it is built: `cache clear` and pruning
+    leave it alone (see _building). The descriptor to close when done."""
+    held = os.open(staging, os.O_RDONLY)
+    if fcntl is not None:
+        fcntl.flock(held, fcntl.LOCK_EX)
+    return held
+
+
+def _building(path: Path) -> bool:
+    """Whether a live process is building in this folder of tmp/ (it holds the lock)."""
+    if fcntl is None:
+        return False
+    try:
+        handle = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)
 
 
 # --------------------------------------------------------------------------
@@ -266,7 +318,7 @@ def prune_stores(store_dir: Path | str | None = None, *, keep: int | None = None
     doomed = [store for store in ranked if store not in alive] + alive[max(keep, 0):]
     removed = [store.key for store in doomed if _remove_unused(root, store)]
     _prune_keys(root)
-    _prune_stale_builds(root)
+    _remove_builds(root, STALE_BUILD_SECONDS)
     return removed
 
 
@@ -299,14 +351,16 @@ def _prune_keys(root: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _prune_stale_builds(root: Path) -> None:
+def _remove_builds(root: Path, older_than: float) -> None:
+    """Remove the folders of tmp/ at least `older_than` seconds old that no live build
+    holds (a dead process's build, a pruned store's remains)."""
     import shutil
 
     folder = root / "tmp"
     now = time.time()
     for path in folder.glob("*") if folder.is_dir() else ():
         try:
-            if now - path.stat().st_mtime > STALE_BUILD_SECONDS:
+            if now - path.stat().st_mtime >= older_than and not _building(path):
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             continue
@@ -332,12 +386,14 @@ def cache_info(store_dir: Path | str | None = None) -> dict:
 
 
 def clear_cache(store_dir: Path | str | None = None) -> int:
-    """Remove every cached store (and the keys, and builds left behind); returns how many
-    stores were removed. Only the cache's own subfolders are touched."""
+    """Remove every cached store (and the keys, and builds left behind, not those a
+    running command is making); returns how many stores were removed. Only the cache's
+    own subfolders are touched."""
     import shutil
 
     root = cache_root(store_dir)
     removed = len(list((root / "stores").glob("*"))) if (root / "stores").is_dir() else 0
-    for name in ("keys", "stores", "tmp"):
+    for name in ("keys", "stores"):
         shutil.rmtree(root / name, ignore_errors=True)
+    _remove_builds(root, 0)
     return removed

@@ -3,8 +3,10 @@
 The reference query stays the definition: when graph.cache builds a store, each query of
 PRECOMPUTED runs once on it (the text `coprod-kg query NAME` runs, parameters none) and
 its rows are written beside the store as SPARQL 1.1 Query Results JSON, in
-`answers/<hash of the query text>.srj`. A later query on that store whose text is
-exactly that text is answered from the file: the same variables, rows, order and terms
+`answers/<hash of the query text>.srj`, and the file's digest goes into the store's
+manifest. A later query on that store whose text is exactly that text is answered from
+the file, if its bytes are still those the manifest records (not another store's answer
+copied over, nor an edited one): the same variables, rows, order and terms
 (datatypes and language tags kept by the format), so every output format gives the same
 bytes. Any other text (a workspace's own version, an edited copy, a parameter) runs as a
 query, and so does every query on the memory store, an endpoint, or a store without
@@ -19,6 +21,7 @@ temporary folder as the store, so both appear together in one rename.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from coprod_kg.graph.results import QueryResult
@@ -65,19 +68,37 @@ def write_answers(store, folder: Path) -> list[Path]:
     return written
 
 
-def read_answer(folder: Path | None, text: str) -> QueryResult | None:
-    """The stored answer of exactly this query text, or None (no such file, or one that
-    does not parse: the query then runs)."""
-    if folder is None:
+def answer_digest(data: bytes) -> str:
+    from coprod_kg.graph.digest import hasher
+
+    return hasher(data).hexdigest()
+
+
+def answer_digests(folder: Path) -> dict[str, str]:
+    """The digest of each answer file the build wrote into `folder` (for its manifest: a
+    store trusts only these bytes, not a file copied from another store or edited)."""
+    return {path.name: answer_digest(path.read_bytes())
+            for path in sorted((folder / ANSWERS).glob("*.srj"))}
+
+
+def read_answer(folder: Path | None, text: str,
+                digests: Mapping[str, str]) -> QueryResult | None:
+    """The stored answer of exactly this query text, or None (no such file, one whose bytes
+    are not those `digests` recorded when the store was built, or one that does not
+    parse: the query then runs)."""
+    if folder is None or not isinstance(digests, Mapping):
         return None
     path = answer_path(folder, text)
-    if not path.is_file():
+    expected = digests.get(path.name)
+    if not isinstance(expected, str) or not path.is_file():
         return None
     import pyoxigraph
 
     try:
-        answer = pyoxigraph.parse_query_results(path=str(path),
-                                                format=pyoxigraph.QueryResultsFormat.JSON)
+        data = path.read_bytes()
+        if answer_digest(data) != expected:
+            return None
+        answer = pyoxigraph.parse_query_results(data, format=pyoxigraph.QueryResultsFormat.JSON)
         if not isinstance(answer, pyoxigraph.QuerySolutions):
             return None
         variables = [v.value for v in answer.variables]

@@ -47,8 +47,12 @@ def check_regular_file(path: Path, limit: int, what: str = "input") -> None:
                                f"bytes for {what}")
 
 
-def check_source_file(path: Path) -> None:
+def check_source_is_regular(path: Path) -> None:
     check_regular_file(path, max_source_bytes(), "an RDF source (COPROD_KG_MAX_INPUT_BYTES)")
+
+
+def check_source_file(path: Path) -> None:
+    check_source_is_regular(path)
     if path.suffix in XML_SUFFIXES:
         _check_xml_prolog(path)
     elif path.suffix in JSONLD_SUFFIXES:

@@ -86,6 +86,7 @@ class OxigraphStore:
         self._cache_lock: Any = None  # see graph.cache: the open store's shared lock
         # a cached store's folder: the answers precomputed when it was built (graph.precomputed)
         self.answers_folder: Path | None = None
+        self.answer_digests: dict[str, str] = {}  # the answers' digests, from its manifest
         self.allow_federation = allow_federation
         self.timeout: float | None = None  # seconds; None: no worker, no limit (library use)
 
@@ -173,7 +174,7 @@ class OxigraphStore:
         if self.answers_folder is not None:
             from coprod_kg.graph.precomputed import read_answer
 
-            answer = read_answer(self.answers_folder, text)
+            answer = read_answer(self.answers_folder, text, self.answer_digests)
             if answer is not None:
                 return answer
         return _bounded(self, lambda: self._run(text, kind))
@@ -399,6 +400,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     store.allow_federation = allow_federation
     store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
     store.answers_folder = cached.folder
+    store.answer_digests = cached.manifest.get("answers", {})
     store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
     return store
 
