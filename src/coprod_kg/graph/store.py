@@ -54,9 +54,11 @@ class MemoryStore:
         """The whole graph as N-Triples (for publishing)."""
         return self._graph.serialize(format="nt", encoding="utf-8")
 
-    def query(self, text: str) -> QueryResult:
+    def query(self, text: str, then: Callable[[QueryResult], Any] | None = None) -> Any:
+        """The answer; with `then`, `then(answer)`, computed in the query's worker (see
+        query_then)."""
         check_read_only_query(text, allow_federation=self.allow_federation, engine=self.engine)
-        return _bounded(self, lambda: self._run(text))
+        return _bounded(self, lambda: _then(self._run(text), then))
 
     def _run(self, text: str) -> QueryResult:
         try:
@@ -167,7 +169,9 @@ class OxigraphStore:
             self._rdflib_graph = graph
         return self._rdflib_graph
 
-    def query(self, text: str) -> QueryResult:
+    def query(self, text: str, then: Callable[[QueryResult], Any] | None = None) -> Any:
+        """The answer; with `then`, `then(answer)`, computed in the query's worker (see
+        query_then)."""
         kind = check_read_only_query(
             text, allow_federation=self.allow_federation, engine=self.engine
         )
@@ -176,8 +180,8 @@ class OxigraphStore:
 
             answer = read_answer(self.answers_folder, text, self.answer_digests)
             if answer is not None:
-                return answer
-        return _bounded(self, lambda: self._run(text, kind))
+                return _then(answer, then)
+        return _bounded(self, lambda: _then(self._run(text, kind), then))
 
     def _run(self, text: str, kind: str) -> QueryResult:
         import pyoxigraph
@@ -199,7 +203,20 @@ class OxigraphStore:
             raise InputError(f"the query failed in Oxigraph: {first_line(error)}") from None
 
 
-def _bounded(store, action: Callable[[], QueryResult]) -> QueryResult:
+def _then(answer: QueryResult, then: Callable[[QueryResult], Any] | None) -> Any:
+    return answer if then is None else then(answer)
+
+
+def query_then(store, text: str, then: Callable[[QueryResult], Any]) -> Any:
+    """`then(answer)` of a query on any store. An embedded store computes it in the query's
+    worker, so that only its value (say, the printed table) comes back to this process, not
+    every row (10,000 rows: ~0.2 s less); a remote store answers here."""
+    if isinstance(store, MemoryStore | OxigraphStore):
+        return store.query(text, then)
+    return then(store.query(text))
+
+
+def _bounded(store, action: Callable[[], Any]) -> Any:
     """Run the query in a worker that --timeout and Ctrl-C can stop (see graph.worker)."""
     if store.timeout is None:
         return action()
