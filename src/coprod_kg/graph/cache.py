@@ -147,7 +147,7 @@ def current_store(files: list[Path], build: Callable[[Path], int],
     key = content_key(files)
     found = _complete(root, key, hold=True)
     if found is None:
-        found = _build(root, key, build, files)
+        found = _build(root, key, build, files, stats)
         try:
             prune_stores(root)
         except OSError:
@@ -205,8 +205,8 @@ def _write_alias(root: Path, fast_key: str, key: str) -> None:
         pass  # a read-only cache still works: the next command hashes the contents again
 
 
-def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
-           ) -> CachedStore:
+def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path],
+           stats: list[os.stat_result]) -> CachedStore:
     import shutil
 
     from coprod_kg.graph.precomputed import answer_digests
@@ -228,6 +228,7 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "version": _code_fingerprint()[0],
         }
+        _check_unchanged(files, stats)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         (root / "stores").mkdir(parents=True, exist_ok=True)  # `cache clear` meanwhile
         try:
@@ -242,6 +243,20 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
     if found is None:
         raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
     return found
+
+
+def _check_unchanged(files: list[Path], stats: list[os.stat_result]) -> None:
+    """The sources are as they were when the key was made: an edit while the store was
+    built would file the edited data under the unedited contents' key (wrong answers
+    once the edit is undone), so the store is not kept."""
+    for path, before, now in zip(files, stats, _file_stats(files), strict=True):
+        if _identity(before) != _identity(now):
+            raise InputError(f"{path}: changed while the store was built from it; run the "
+                             "command again")
+
+
+def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
