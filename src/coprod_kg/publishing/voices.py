@@ -57,82 +57,121 @@ PREFIX agent: <https://w3id.org/coprod-kg/id/agent/>
 # The structure below a blank node: lists and OWL class expressions.
 BLANK_PATH = ("(rdf:first|rdf:rest|owl:unionOf|owl:intersectionOf|owl:oneOf|owl:members"
               "|owl:complementOf|owl:onProperty|owl:someValuesFrom|owl:allValuesFrom"
-              "|owl:withRestrictions)+")
+              "|owl:withRestrictions)")
+INSTANCES = BASE + "id/"
+AXIOM_CLASSES = ("owl:AllDisjointClasses", "owl:AllDisjointProperties", "owl:AllDifferent",
+                 "owl:Axiom", "owl:NegativePropertyAssertion")
 
-# The roots (?root) whose triples a voice takes, tested once each: every IRI subject, and the
-# ontology's anonymous axioms (a blank node typed owl:AllDisjointClasses and the like); then
-# each root's triples and those of the blank nodes whose value it is (lists and OWL class
-# expressions below it).
-ROOTS = """\
-    { SELECT DISTINCT ?root WHERE {
-        { ?root ?rootProperty ?rootValue . FILTER(isIRI(?root)) }
-        UNION
-        { ?root a ?axiom . FILTER(isBlank(?root) && ?axiom IN (owl:AllDisjointClasses,
-            owl:AllDisjointProperties, owl:AllDifferent, owl:Axiom,
-            owl:NegativePropertyAssertion)) }
-      } }"""
-EXPAND = """\
-  { ?root ?p ?o . BIND(?root AS ?s) }
-  UNION
-  { ?root ?first ?s . FILTER(isBlank(?s))
-    ?s ?p ?o }
-  UNION
-  { ?root ?first ?top . FILTER(isBlank(?top))
-    ?top PATH ?s . FILTER(isBlank(?s))
-    ?s ?p ?o }""".replace("PATH", BLANK_PATH)
-# One test per voice, true of ?root when the voice applies (before precedence): cheap EXISTS
-# with ?root bound.
-TESTS = {
+# How the queries stay fast on Oxigraph (issue 16), which evaluates mostly in written order,
+# an EXISTS once per row, and both sides of && and ||: the nodes a voice claims are small
+# sets found by index lookups, each computed once (a sub-SELECT, joined or taken out with
+# MINUS), never a test per node of the graph; the graph is read whole only where a voice
+# takes every node of a namespace (the vocabulary, the review).
+UNQUOTED = "FILTER NOT EXISTS { ?root cpo:quote ?quote }"
+CLAIMS = {
     "curation": """\
-EXISTS { { ?root prov:wasAttributedTo agent:coprod-kg-developers }
-              UNION { ?marked prov:wasAttributedTo|prov:wasGeneratedBy ?root .
-                      ?marked prov:wasAttributedTo agent:coprod-kg-developers } }""",
+{ ?root prov:wasAttributedTo agent:coprod-kg-developers }
+UNION
+{ ?marked prov:wasAttributedTo agent:coprod-kg-developers ;
+    prov:wasAttributedTo|prov:wasGeneratedBy ?root }""",
     "later-evidence": """\
-(EXISTS { { ?root a cpo:LaterEvidence } UNION { ?root a cpo:LaterEvidenceFigure } }
-       || (EXISTS { ?later dcterms:source ?root . ?later a cpo:LaterEvidence }
-           && NOT EXISTS { ?root cpo:citationKey ?key })
-       || (EXISTS { ?work dcterms:creator ?root . ?found dcterms:source ?work .
-                    ?found a cpo:LaterEvidence }
-           && NOT EXISTS { ?cited dcterms:creator ?root . ?cited cpo:citationKey ?key }
-           && NOT EXISTS { ?review dcterms:creator ?root . ?review a cpo:SourceReview }))""",
-    "vocabulary": """\
-(isBlank(?root) || !STRSTARTS(STR(?root), "https://w3id.org/coprod-kg/id/")
-       || (EXISTS { { ?root a skos:ConceptScheme } UNION { ?root skos:inScheme ?scheme } }
-           && NOT EXISTS { ?root cpo:quote ?quote }))""",
+{ ?root a ?laterClass .
+  FILTER(?laterClass IN (cpo:LaterEvidence, cpo:LaterEvidenceFigure)) }
+UNION
+{ ?later a cpo:LaterEvidence ; dcterms:source ?root .
+  FILTER NOT EXISTS { ?root cpo:citationKey ?key } }
+UNION
+{ ?found a cpo:LaterEvidence ; dcterms:source ?work .
+  ?work dcterms:creator ?root .
+  FILTER NOT EXISTS { ?cited dcterms:creator ?root . ?cited cpo:citationKey ?key }
+  FILTER NOT EXISTS { ?review dcterms:creator ?root . ?review a cpo:SourceReview } }""",
+    # (one NOT EXISTS per branch: Virtuoso 7.2.5 cannot compile one after the UNION in MINUS)
+    "vocabulary": f"""\
+{{ ?root a skos:ConceptScheme . {UNQUOTED} }}
+UNION
+{{ ?root skos:inScheme ?scheme . {UNQUOTED} }}""",
 }
+# A root: an IRI subject, or one of the ontology's anonymous axioms.
+IS_ROOT = ("isIRI(?root) || EXISTS { ?root a ?axiom .\n    FILTER(?axiom IN ("
+           + ", ".join(AXIOM_CLASSES) + ")) }")
+AXIOMS = ("{ ?root a ?axiom . FILTER(isBlank(?root) && ?axiom IN ("
+          + ", ".join(AXIOM_CLASSES) + ")) }")
+# Every subject once, in one pass over the graph. GROUP BY, not DISTINCT: Oxigraph moves a
+# FILTER on ?root into a DISTINCT sub-select, where it would test every triple.
+SUBJECTS = "{ SELECT ?root WHERE { ?root ?rootProperty ?rootValue } GROUP BY ?root }"
+# In the instance namespace (a blank node's STR is an error, or Virtuoso's "nodeID://...":
+# never in it), or an IRI outside it.
+INSIDE = f'STRSTARTS(STR(?root), "{INSTANCES}")'
+OUTSIDE = f'isIRI(?root) && !STRSTARTS(STR(?root), "{INSTANCES}")'
+# A root's triples, and those of the blank nodes below it: a blank value ?top of the root
+# and the blank nodes its structure (BLANK_PATH) reaches from there. ?top is found from each
+# root when the roots are few; for the review (nearly every node), from the graph's blank
+# nodes, so that no value of the graph is tested.
+TOP_OF_ROOT = "?root ?first ?top . FILTER(isBlank(?top))"
+TOP_OF_ANY = ("{ SELECT ?top WHERE { ?top ?topProperty ?topValue } GROUP BY ?top }\n"
+              "  FILTER(isBlank(?top))\n  ?root ?first ?top .")
 
-
-# Curated by predicate (true of the triple ?s ?p ?o): our notes, the evidence status, the
-# evaluation layer we read into a figure and the per-figure source of a claim, on a node of
-# the instance namespace.
+# Curated by predicate, whatever the voice of the subject: our notes, the evidence status,
+# the evaluation layer we read into a figure and the per-figure source of a claim, on a node
+# of the instance namespace. The curation voice adds these triples; the other voices leave
+# them out (FILTER NOT EXISTS per triple when they are few, else MINUS: computed once).
 CURATED_PREDICATES = ("cpo:ambiguityNote", "skos:editorialNote", "cpo:evidenceStatus",
                       "cpo:comparator", "cpo:effectMeasureType", "cpo:instrument",
                       "cpo:notReported")
 CLAIM_CLASSES = ("cpo:Outcome", "cpo:QuantifiedOutcome", "cpo:QualitativeOutcome",
                  "cpo:ExpectedOutcome", "cpo:ProgrammeFigure")
-CLASS_LIST = ",\n                   ".join(CLAIM_CLASSES)
-CURATED_TRIPLE = f"""\
-(isIRI(?s) && STRSTARTS(STR(?s), "https://w3id.org/coprod-kg/id/")
-         && (?p IN ({", ".join(CURATED_PREDICATES)})
-             || (?p = dcterms:source && EXISTS {{ ?s a ?claimClass .
-                 FILTER(?claimClass IN ({CLASS_LIST})) }})))"""
+CURATED_TRIPLES = f"""\
+{{ VALUES ?p {{ {" ".join(CURATED_PREDICATES)} }}
+  ?s ?p ?o }}
+UNION
+{{ VALUES ?claimClass {{ {" ".join(CLAIM_CLASSES)} }}
+  ?s a ?claimClass .
+  VALUES ?p {{ dcterms:source }}
+  ?s ?p ?o }}
+FILTER(STRSTARTS(STR(?s), "{INSTANCES}"))"""
 
 
-def _filter(voice: str) -> str:
-    """The FILTER that keeps the roots of `voice`: its test, and not the tests of the
-    voices before it in ORDER."""
-    before = [f"!{TESTS[other]}" for other in ORDER[: ORDER.index(voice)]]
-    own = [TESTS[voice]] if voice in TESTS else []
-    return "    FILTER(" + "\n      && ".join([*before, *own]) + ")"
+def _indent(text: str, spaces: int = 2) -> str:
+    return "".join(" " * spaces + line + "\n" if line else "\n" for line in text.splitlines())
+
+
+def _block(opening: str, body: str) -> str:
+    return opening + "\n" + _indent(body) + "}"
+
+
+def _select(pattern: str) -> str:
+    return _block("{ SELECT DISTINCT ?root WHERE {", pattern) + " }"
+
+
+def _roots(voice: str) -> str:
+    """The roots of `voice`: the nodes it claims (the vocabulary: also every IRI outside the
+    instance namespace and the anonymous axioms; the review: every subject in it), less
+    those claimed by the voices before it in ORDER."""
+    if voice == "review":
+        own = f"{SUBJECTS}\nFILTER({INSIDE})"
+    else:
+        own = f"{_select(CLAIMS[voice])}\nFILTER({IS_ROOT})"
+        if voice == "vocabulary":
+            own = (f"{{ {SUBJECTS}\n  FILTER({OUTSIDE}) }}\nUNION\n{AXIOMS}\nUNION\n"
+                   + _block("{", own))
+    before = ORDER[: ORDER.index(voice)]
+    return own + "".join(f"\nMINUS {_select(CLAIMS[other])}" for other in before)
+
+
+def _expand(top: str) -> str:
+    return ("{ ?root ?p ?o . BIND(?root AS ?s) }\nUNION\n{ " + top + "\n  ?top "
+            + BLANK_PATH + "* ?s . FILTER(isBlank(?s))\n  ?s ?p ?o }")
 
 
 def _where(voice: str) -> str:
-    by_subject = "  {\n" + ROOTS + "\n" + _filter(voice) + "\n  }\n" + EXPAND
+    many = voice == "review"
+    by_subject = (_block("{", _roots(voice)) + "\n"
+                  + _expand(TOP_OF_ANY if many else TOP_OF_ROOT))
     if voice == "curation":
-        indented = "".join(f"  {line}\n" for line in by_subject.splitlines())
-        return ("  {\n" + indented + "  }\n  UNION\n  { ?s ?p ?o .\n    FILTER"
-                + CURATED_TRIPLE + " }")
-    return by_subject + "\n  FILTER(!" + CURATED_TRIPLE + ")"
+        return _block("{", by_subject) + "\nUNION\n" + _block("{", CURATED_TRIPLES)
+    if many:
+        return by_subject + "\nMINUS " + _block("{ SELECT ?s ?p ?o WHERE {", CURATED_TRIPLES) + " }"
+    return by_subject + "\n" + _block("FILTER NOT EXISTS {", CURATED_TRIPLES)
 
 
 SUMMARY = {
@@ -168,7 +207,8 @@ def voice_query(voice: str) -> str:
     header = (f"#+ summary: {SUMMARY[voice]}\n#+ description: >\n"
               + "".join(f"#+   {line}\n" for line in _wrap(description, 84))
               + "#+ tags:\n#+   - voices\n")
-    return header + PREFIXES + "\nCONSTRUCT { ?s ?p ?o } WHERE {\n" + _where(voice) + "\n}\n"
+    return (header + PREFIXES + "\n"
+            + _block("CONSTRUCT { ?s ?p ?o } WHERE {", _where(voice)) + "\n")
 
 
 def _wrap(text: str, width: int) -> list[str]:
