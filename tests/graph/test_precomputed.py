@@ -85,6 +85,33 @@ def test_a_synthetic_data_folder_answer_is_the_reference_query(runner, store_dir
                 reference_copy(tmp_path))
 
 
+TIES = """\
+@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/> .
+ex:p1 a cpo:Principle ; cpo:position 1 ;
+    skos:prefLabel "Building on people's existing capabilities"@en .
+ex:c1 a cpo:OutcomeCategory ; skos:prefLabel "Acute interventions"@en .
+ex:c2 a cpo:OutcomeCategory ; skos:prefLabel "Acute interventions"@en .
+"""
+
+
+def test_rows_tied_on_every_sort_key_come_in_one_order(runner, store_dir, tmp_path):
+    """A workspace's principle of the same position and label as one of the review's, and
+    categories of the same label: the answer computed at build time (in memory), the query
+    run on the cached store and rdflib's engine must still print the same bytes."""
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "ties.ttl").write_text(TIES, encoding="utf-8")
+    given = ["--source", str(sources.data_dir()), "--source", str(extra)]
+    cli_outputs(runner, given, reference_copy(tmp_path))
+    memory = runner.invoke(cli, [*given, "--store", "memory", "query", "evidence-gap-map",
+                                 "--format", "csv"])
+    answered = runner.invoke(cli, [*given, "query", "evidence-gap-map", "--format", "csv"])
+    assert memory.exit_code == 0 and memory.stdout == answered.stdout
+    assert len(answered.stdout.splitlines()) == 1 + 7 * 29
+
+
 def test_the_command_answers_from_the_file_and_an_edit_rebuilds_it(runner, store_dir,
                                                                     tmp_path):
     data = tmp_path / "data"
