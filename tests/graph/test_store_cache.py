@@ -134,14 +134,16 @@ def cached_store_of(folder: Path, name: str, used: int) -> str:
     source = folder / name
     source.write_text(f"<https://example.org/{name}> <https://example.org/p> 1 .\n",
                       encoding="utf-8")
-    os.utime(source, (1_600_000_000, 1_600_000_000))  # old enough for a stat key
+    os.utime(source, (1_600_000_000, 1_600_000_000))
     found = cache.current_store([source], stub_build)
     found.lock.close()  # the command that used it has ended
     os.utime(found.folder / cache.MANIFEST, (1_700_000_000 + used, 1_700_000_000 + used))
     return found.key
 
 
-def test_prune_drops_vanished_sources_then_all_but_the_most_recently_used(store_dir, tmp_path):
+def test_prune_drops_vanished_sources_then_all_but_the_most_recently_used(store_dir, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1e9)  # stat keys recorded at once
     keys = {name: cached_store_of(tmp_path, name, used)
             for name, used in [("a.ttl", 4), ("b.ttl", 1), ("c.ttl", 3), ("d.ttl", 2)]}
     assert stores_in(store_dir) == sorted(keys.values())  # 4 < KEEP_STORES: none pruned
@@ -269,12 +271,13 @@ def test_a_pipe_or_a_link_loop_among_the_sources_is_refused_not_read(tmp_path):
         assert len(done.stderr.splitlines()) == 1
 
 
-def test_a_store_is_as_readable_as_a_folder_made_under_the_umask(store_dir, tmp_path):
+def test_a_store_is_as_readable_as_a_folder_made_under_the_umask(store_dir, tmp_path,
+                                                                 monkeypatch):
     """Stores and keys are made with the umask's modes (not mkdtemp's 0700, mkstemp's
     0600): a cache one user built can be read by the others (a shared or read-only one)."""
     source = tmp_path / "a.ttl"
     source.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
-    os.utime(source, (1_600_000_000, 1_600_000_000))  # old enough for a stat key
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1e9)  # the stat key recorded at once
     previous = os.umask(0o022)
     try:
         found = cache.current_store([source], stub_build)
@@ -332,3 +335,21 @@ def test_a_source_edited_during_the_build_leaves_no_store_under_its_old_contents
     found = cache.current_store([source], stub_build)
     found.lock.close()
     assert stores_in(store_dir) == [found.key]
+
+
+def test_an_edit_that_keeps_size_and_time_shows_in_the_next_query(runner, store_dir, tmp_path,
+                                                                  monkeypatch):
+    """`cp -p`, `rsync -t`, `touch -r` or an archive can give an edited file its old size and
+    modification time; the change time (which no user can set) still tells."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", -1e9)  # the stat key recorded at once
+    data = copy_of_the_data(tmp_path)
+    path = data / OXLEAS
+    os.utime(path, (1_600_000_000, 1_600_000_000))  # old enough for a stat key
+    first = runner.invoke(cli, ["--source", str(data), *QUERY])
+    assert ",80.0," in first.output
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "qudt:numericValue 80.0 ;", "qudt:numericValue 81.0 ;"), encoding="utf-8")
+    os.utime(path, (1_600_000_000, 1_600_000_000))  # same size, same time
+    assert len(list((store_dir / "keys").iterdir())) == 1
+    edited = runner.invoke(cli, ["--source", str(data), *QUERY])
+    assert ",81.0," in edited.output and ",80.0," not in edited.output

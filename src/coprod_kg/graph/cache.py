@@ -11,12 +11,14 @@ commands open it read-only in milliseconds. Layout of the cache folder:
     tmp/                                 stores being built
 
 The content key hashes the code's version and each source file's resolved path and bytes;
-the stat key hashes the same paths with sizes and modification times. A command hashes
-the stats (cheap); when that key is unknown it hashes the contents, which reuses a store
-after a `touch` or a checkout and builds one after any real change. A stat key is recorded
-only for files older than RACY_SECONDS (an edit within the clock's granularity could keep
-size and time). Builders work in tmp/ and rename the finished folder into stores/: two
-processes building at once end with one complete store, the loser opens the winner's.
+the stat key hashes the same paths with inodes, sizes, modification and change times (an
+edit can keep size and modification time: `cp -p`, `rsync -t`, `touch -r`; the change
+time no user sets). A command hashes the stats (cheap); when that key is unknown it hashes
+the contents, which reuses a store after a `touch` or a checkout and builds one after any
+real change. A stat key is recorded only for files changed more than RACY_SECONDS ago (an
+edit within the clock's granularity could keep every stat). Builders work in tmp/ and
+rename the finished folder into stores/: two processes building at once end with one
+complete store, the loser opens the winner's.
 
 Stores are pruned after each build (and by `coprod-kg cache prune`): the stores of sources
 that no longer exist go, and of the others the KEEP_STORES most recently used stay (a
@@ -103,8 +105,8 @@ def _file_stats(files: list[Path]) -> list[os.stat_result]:
 
 def stat_key(files: list[Path], stats: list[os.stat_result]) -> str:
     return digest(_code_fingerprint() + [
-        f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}" for path, stat in zip(files, stats,
-                                                                            strict=True)])
+        "\0".join(map(str, (path, *_identity(stat))))
+        for path, stat in zip(files, stats, strict=True)])
 
 
 def content_key(files: list[Path]) -> str:
@@ -152,7 +154,7 @@ def current_store(files: list[Path], build: Callable[[Path], int],
             prune_stores(root)
         except OSError:
             pass  # a cache others share may refuse: the stores stay, nothing breaks
-    if time.time() - max((s.st_mtime for s in stats), default=0) > RACY_SECONDS:
+    if time.time() - max((max(s.st_mtime, s.st_ctime) for s in stats), default=0) > RACY_SECONDS:
         _write_alias(root, fast_key, key)
     return found
 
@@ -256,6 +258,7 @@ def _check_unchanged(files: list[Path], stats: list[os.stat_result]) -> None:
 
 
 def _identity(stat: os.stat_result) -> tuple[int, ...]:
+    """What a change to a file's bytes changes (with the path: the stat key)."""
     return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
