@@ -353,3 +353,23 @@ def test_an_edit_that_keeps_size_and_time_shows_in_the_next_query(runner, store_
     assert len(list((store_dir / "keys").iterdir())) == 1
     edited = runner.invoke(cli, ["--source", str(data), *QUERY])
     assert ",81.0," in edited.output and ",80.0," not in edited.output
+
+
+def test_a_store_folder_without_a_readable_manifest_is_built_again(runner, store_dir):
+    """No build leaves a store without its manifest (it is written before the rename), so
+    such a folder is broken (deleted by hand, a disk fault): it is replaced, not left to
+    make every later command fail."""
+    first = runner.invoke(cli, QUERY)
+    [folder] = (store_dir / "stores").iterdir()
+    for broken in (None, '{"key": ', "[1, 2]\n"):
+        if broken is None:
+            (folder / cache.MANIFEST).unlink()
+        else:
+            (folder / cache.MANIFEST).write_text(broken, encoding="utf-8")
+        again = runner.invoke(cli, QUERY)
+        assert again.exit_code == 0, again.output
+        assert again.stdout == first.stdout
+        assert stores_in(store_dir) == [folder.name]
+        assert json.loads((folder / cache.MANIFEST).read_text(encoding="utf-8"))["key"] == \
+            folder.name
+    assert list((store_dir / "tmp").iterdir()) == []

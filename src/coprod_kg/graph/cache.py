@@ -178,6 +178,9 @@ def _complete(root: Path, key: str, *, hold: bool = False) -> CachedStore | None
     except (OSError, ValueError):
         handle.close()
         return None
+    if not isinstance(manifest, dict):
+        handle.close()
+        return None
     if not hold:
         handle.close()
         return CachedStore(key, folder, manifest)
@@ -233,11 +236,7 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
         _check_unchanged(files, stats)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         (root / "stores").mkdir(parents=True, exist_ok=True)  # `cache clear` meanwhile
-        try:
-            os.rename(staging, root / "stores" / key)
-        except OSError:  # another process finished the same store first: use theirs
-            if _complete(root, key) is None:
-                raise
+        _install(root, key, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(held)
@@ -245,6 +244,37 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
     if found is None:
         raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
     return found
+
+
+def _install(root: Path, key: str, staging: Path) -> None:
+    """Rename the finished build into stores/. When a folder of that key is there: another
+    process finished the same store first (use theirs), or, without a readable manifest
+    (which every build writes before its rename), a broken one: it is replaced."""
+    target = root / "stores" / key
+    try:
+        os.rename(staging, target)
+        return
+    except OSError:
+        if _complete(root, key) is not None:
+            return
+    try:
+        _discard(root, target, "broken")
+        os.rename(staging, target)
+    except OSError as error:
+        if _complete(root, key) is None:
+            raise InputError(f"{target}: a broken store that cannot be replaced "
+                             f"({error.strerror}); remove it, or run `coprod-kg cache clear`"
+                             ) from None
+
+
+def _discard(root: Path, folder: Path, label: str) -> None:
+    """Take a store folder out of stores/ in one rename (into tmp/), then delete it."""
+    import shutil
+
+    (root / "tmp").mkdir(parents=True, exist_ok=True)
+    doomed = _new_folder(root / "tmp", f"{folder.name}-{label}-")
+    os.rename(folder, doomed / "store")
+    shutil.rmtree(doomed, ignore_errors=True)
 
 
 def _check_unchanged(files: list[Path], stats: list[os.stat_result]) -> None:
@@ -342,9 +372,6 @@ def prune_stores(store_dir: Path | str | None = None, *, keep: int | None = None
 
 def _remove_unused(root: Path, store: CachedStore) -> bool:
     """Remove a store unless a process holds it: it leaves stores/ in one rename."""
-    import shutil
-    import tempfile
-
     try:
         with (store.folder / MANIFEST).open("rb") as handle:
             if fcntl is not None:
@@ -352,12 +379,9 @@ def _remove_unused(root: Path, store: CachedStore) -> bool:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     return False  # in use
-            (root / "tmp").mkdir(parents=True, exist_ok=True)
-            doomed = Path(tempfile.mkdtemp(dir=root / "tmp", prefix=f"{store.key}-pruned-"))
-            os.rename(store.folder, doomed / "store")
+            _discard(root, store.folder, "pruned")
     except OSError:
         return False
-    shutil.rmtree(doomed, ignore_errors=True)
     return True
 
 
