@@ -212,7 +212,7 @@ def test_a_small_store_is_read_from_its_snapshot_with_the_same_quads(store_dir):
         assert len(again) == len(fresh)
         assert isomorphic(again, fresh)
         healed = (folder / SNAPSHOT).read_text(encoding="utf-8")
-        assert len(healed.splitlines()) == len(fresh)
+        assert len(healed.splitlines()) == len(fresh) + 1  # and its checksum
         assert set(open_cached_oxigraph().pyoxigraph_store) == set(again.pyoxigraph_store)
 
 
@@ -373,3 +373,21 @@ def test_a_store_folder_without_a_readable_manifest_is_built_again(runner, store
         assert json.loads((folder / cache.MANIFEST).read_text(encoding="utf-8"))["key"] == \
             folder.name
     assert list((store_dir / "tmp").iterdir()) == []
+
+
+def test_a_snapshot_changed_in_place_is_not_believed(runner, store_dir):
+    """A snapshot of the right number of triples but other bytes (a disk fault, an edit):
+    a figure of the review must never come out of it changed; it is loaded again from the
+    sources and written anew."""
+    from coprod_kg.graph.store import SNAPSHOT
+
+    first = runner.invoke(cli, QUERY)
+    assert ",80.0," in first.stdout
+    [folder] = (store_dir / "stores").iterdir()
+    snapshot = folder / SNAPSHOT
+    whole = snapshot.read_text(encoding="utf-8")
+    assert whole.count('"80"^^') == 1
+    snapshot.write_text(whole.replace('"80"^^', '"99"^^'), encoding="utf-8")
+    again = runner.invoke(cli, QUERY)
+    assert again.exit_code == 0 and again.stdout == first.stdout
+    assert '"99"^^' not in snapshot.read_text(encoding="utf-8")  # healed

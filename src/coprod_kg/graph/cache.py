@@ -5,7 +5,7 @@ commands open it read-only in milliseconds. Layout of the cache folder:
 
     stores/<content key>/oxigraph/       the store (RocksDB files; none for a small one)
     stores/<content key>/manifest.json   the sources it was built from, its size
-    stores/<content key>/snapshot.nq     a small store, as N-Quads (graph.store reads them)
+    stores/<content key>/snapshot.nq     a small store, as N-Quads and their checksum
     stores/<content key>/answers/        heavy queries' answers (graph.precomputed)
     keys/<stat key>                      the content key of a stat key (one line)
     tmp/                                 stores being built

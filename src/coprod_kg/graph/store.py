@@ -442,12 +442,35 @@ def _copy_to_disk(store, location: Path) -> None:
 
 
 def _write_snapshot(store, path: Path) -> None:
-    """The store's quads as N-Quads at `path`, through a temporary file and a rename."""
+    """The store's quads as N-Quads at `path`, sealed with their checksum (see _unsealed),
+    through a temporary file and a rename."""
     import pyoxigraph
 
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    store.dump(output=str(temporary), format=pyoxigraph.RdfFormat.N_QUADS)
+    quads = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    temporary.write_bytes(quads + SEAL + _checksum(quads) + b"\n")
     os.replace(temporary, path)
+
+
+# The snapshot's last line: `# crc32 <its 8 hex digits>` of the lines above it (an N-Quads
+# comment). It catches a snapshot changed in place (a disk fault, an edit) whose count of
+# triples is still right: a changed figure would otherwise be read as the review's.
+SEAL = b"# crc32 "
+
+
+def _checksum(data: bytes) -> bytes:
+    import zlib
+
+    return b"%08x" % zlib.crc32(data)
+
+
+def _unsealed(data: bytes) -> bytes | None:
+    """The quads of a sealed snapshot, or None if they are not those it was sealed with."""
+    cut = data.rfind(SEAL)
+    if cut < 0 or (cut and data[cut - 1:cut] != b"\n"):
+        return None
+    quads = data[:cut]
+    return quads if data[cut + len(SEAL):].rstrip(b"\n") == _checksum(quads) else None
 
 
 def _open_cached(cached, paths: list[Path] | None, allow_federation: bool) -> OxigraphStore:
@@ -470,18 +493,25 @@ def _open_cached(cached, paths: list[Path] | None, allow_federation: bool) -> Ox
 
 def _from_snapshot(path: Path, triples: int | None,
                    allow_federation: bool) -> OxigraphStore | None:
-    """The store of a cached snapshot, in memory; None without one, or if it is unreadable
-    or holds another number of triples than the manifest records (cut short, say)."""
+    """The store of a cached snapshot, in memory; None without one, or if it is unreadable,
+    not the bytes it was sealed with, or holds another number of triples than the manifest
+    records."""
     import pyoxigraph
 
     if not path.is_file():
         return None
+    try:
+        quads = _unsealed(path.read_bytes())
+    except OSError:
+        return None
+    if quads is None:
+        return None
     store = pyoxigraph.Store()
     try:  # parsed, not loaded: Store.load would give the blank nodes new labels
         # lenient: the snapshot is Oxigraph's own dump, so its IRIs need no checking again
-        store.extend(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS,
+        store.extend(pyoxigraph.parse(quads, format=pyoxigraph.RdfFormat.N_QUADS,
                                       lenient=True))
-    except (OSError, SyntaxError, ValueError):
+    except (SyntaxError, ValueError):
         return None
     if len(store) != triples:
         return None
