@@ -391,3 +391,24 @@ def test_a_snapshot_changed_in_place_is_not_believed(runner, store_dir):
     again = runner.invoke(cli, QUERY)
     assert again.exit_code == 0 and again.stdout == first.stdout
     assert '"99"^^' not in snapshot.read_text(encoding="utf-8")  # healed
+
+
+def test_no_home_folder_is_one_line_naming_the_options():
+    """`docker run --user 1234`: no $HOME and no passwd entry, so no default cache folder;
+    one line saying how to choose one, exit 2 (it was RuntimeError, "unexpected error")."""
+    import pwd
+
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("running as a user without a passwd entry needs root")
+    uid = 54321
+    with pytest.raises(KeyError):
+        pwd.getpwuid(uid)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HOME", "XDG_CACHE_HOME", cache.ENV_VAR)}
+    done = subprocess.run([sys.executable, "-m", "coprod_kg", *QUERY], capture_output=True,
+                          text=True, timeout=120, env=env, user=uid, group=uid, cwd="/")
+    assert done.returncode == 2
+    assert done.stderr == ("coprod-kg: error: no folder for the store cache: no home folder; "
+                           "choose one with --store-dir or $COPROD_KG_STORE_DIR\n")

@@ -63,8 +63,14 @@ def cache_root(store_dir: Path | str | None = None) -> Path:
     if os.environ.get(ENV_VAR):
         return Path(os.environ[ENV_VAR])
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "coprod-kg"
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "coprod-kg"
+    try:
+        home = Path.home()
+    except RuntimeError:  # no $HOME and no passwd entry (`docker run --user 1234`)
+        raise InputError("no folder for the store cache: no home folder; choose one with "
+                         f"--store-dir or ${ENV_VAR}") from None
+    return home / ".cache" / "coprod-kg"
 
 
 def _code_fingerprint() -> list[str]:
