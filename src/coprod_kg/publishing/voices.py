@@ -75,8 +75,8 @@ UNION
 { ?marked prov:wasAttributedTo agent:coprod-kg-developers ;
     prov:wasAttributedTo|prov:wasGeneratedBy ?root }""",
     "later-evidence": """\
-{ ?root a ?laterClass .
-  FILTER(?laterClass IN (cpo:LaterEvidence, cpo:LaterEvidenceFigure)) }
+{ VALUES ?laterClass { cpo:LaterEvidence cpo:LaterEvidenceFigure }
+  ?root a ?laterClass }
 UNION
 { ?later a cpo:LaterEvidence ; dcterms:source ?root .
   FILTER NOT EXISTS { ?root cpo:citationKey ?key } }
@@ -94,15 +94,16 @@ UNION
 # A root: an IRI subject, or one of the ontology's anonymous axioms.
 IS_ROOT = ("isIRI(?root) || EXISTS { ?root a ?axiom .\n    FILTER(?axiom IN ("
            + ", ".join(AXIOM_CLASSES) + ")) }")
-AXIOMS = ("{ ?root a ?axiom . FILTER(isBlank(?root) && ?axiom IN ("
-          + ", ".join(AXIOM_CLASSES) + ")) }")
+AXIOMS = ("{ VALUES ?axiom { " + " ".join(AXIOM_CLASSES) + " }\n  ?root a ?axiom . "
+          "FILTER(isBlank(?root)) }")
 # Every subject once, in one pass over the graph. GROUP BY, not DISTINCT: Oxigraph moves a
 # FILTER on ?root into a DISTINCT sub-select, where it would test every triple.
 SUBJECTS = "{ SELECT ?root WHERE { ?root ?rootProperty ?rootValue } GROUP BY ?root }"
 # In the instance namespace (a blank node's STR is an error, or Virtuoso's "nodeID://...":
-# never in it), or an IRI outside it.
+# never in it), or an IRI outside it (IF: the IRI's text is read once, the few outside it
+# are then tested for a blank node).
 INSIDE = f'STRSTARTS(STR(?root), "{INSTANCES}")'
-OUTSIDE = f'isIRI(?root) && !STRSTARTS(STR(?root), "{INSTANCES}")'
+OUTSIDE = f"IF({INSIDE}, false, isIRI(?root))"
 # A root's triples, and those of the blank nodes below it: a blank value ?top of the root
 # and the blank nodes its structure (BLANK_PATH) reaches from there. ?top is found from each
 # root when the roots are few; for the review (nearly every node), from the graph's blank
