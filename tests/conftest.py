@@ -73,7 +73,7 @@ def bundled_graph():
 @pytest.fixture(scope="session")
 def rdflib_voice_answers(bundled_graph) -> dict:
     """query name -> rdflib's own engine's answer (a QueryResult) to each voice query on
-    bundled_graph: the reference the Oxigraph answers are compared with. About 50 s, so run
+    bundled_graph: the reference the Oxigraph answers are compared with. About 35 s, so run
     once per session (tests/graph/test_store_backends.py, tests/publishing/test_voices.py)."""
     from coprod_kg.graph.store import MemoryStore
     from coprod_kg.publishing.voices import VOICES

@@ -78,7 +78,7 @@ def test_stored_query_gives_the_same_answer_on_every_backend(backends, request,
     except InputError as error:
         pytest.skip(f"needs a parameter without a default: {error}")
     known = {}
-    if name in VOICE_QUERIES:  # rdflib's answer is shared with test_voices (~50 s)
+    if name in VOICE_QUERIES:  # rdflib's answer is shared with test_voices (~35 s)
         known["memory"] = request.getfixturevalue("rdflib_voice_answers")[name]
     assert_same_answer(backends, text, known)
 

@@ -225,7 +225,7 @@ def query_path(queries_dir: Path, voice: Voice) -> Path:
 def voice_graphs(graph, *, engine: str = "oxigraph") -> dict[str, object]:
     """voice name -> an rdflib Graph of that voice's triples (as `graph` holds them: every
     literal's lexical form kept), by the stored voice queries. `engine`: "oxigraph" (a
-    fraction of a second on the bundled graph) or "rdflib" (the reference, ~50 s)."""
+    fraction of a second on the bundled graph) or "rdflib" (the reference, ~35 s)."""
     from coprod_kg.queries.catalogue import bound_text, get_query
 
     texts = [bound_text(get_query(voice.query_name), {}) for voice in VOICES]
