@@ -315,7 +315,10 @@ def _hold_build(staging: Path) -> int:
     leave it alone (see _building). The descriptor to close when done."""
     held = os.open(staging, os.O_RDONLY)
     if fcntl is not None:
-        fcntl.flock(held, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(held, fcntl.LOCK_EX)
+        except OSError:
+            pass  # a file system without locks: the build goes on, unprotected
     return held
 
 
