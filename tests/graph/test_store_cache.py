@@ -412,3 +412,18 @@ def test_no_home_folder_is_one_line_naming_the_options():
     assert done.returncode == 2
     assert done.stderr == ("coprod-kg: error: no folder for the store cache: no home folder; "
                            "choose one with --store-dir or $COPROD_KG_STORE_DIR\n")
+
+
+def test_a_snapshot_that_cannot_be_rewritten_leaves_no_temporary_file(runner, store_dir):
+    """A snapshot path taken by a folder (a broken cache): each command answers from the
+    sources, and must not leave its temporary copy of the quads behind (~1 MB a command)."""
+    from coprod_kg.graph.store import SNAPSHOT
+
+    first = runner.invoke(cli, QUERY)
+    [folder] = (store_dir / "stores").iterdir()
+    (folder / SNAPSHOT).unlink()
+    (folder / SNAPSHOT).mkdir()
+    for _ in range(2):
+        again = runner.invoke(cli, QUERY)
+        assert again.exit_code == 0 and again.stdout == first.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", SNAPSHOT]

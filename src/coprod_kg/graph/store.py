@@ -448,8 +448,11 @@ def _write_snapshot(store, path: Path) -> None:
 
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     quads = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-    temporary.write_bytes(quads + SEAL + _checksum(quads) + b"\n")
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(quads + SEAL + _checksum(quads) + b"\n")
+        os.replace(temporary, path)
+    finally:  # not left behind by a failed rename or Ctrl-C (after the rename: no-op)
+        temporary.unlink(missing_ok=True)
 
 
 # The snapshot's last line: `# crc32 <its 8 hex digits>` of the lines above it (an N-Quads
