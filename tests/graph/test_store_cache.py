@@ -427,3 +427,17 @@ def test_a_snapshot_that_cannot_be_rewritten_leaves_no_temporary_file(runner, st
         again = runner.invoke(cli, QUERY)
         assert again.exit_code == 0 and again.stdout == first.stdout
     assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", SNAPSHOT]
+
+
+def test_large_sources_with_few_triples_are_kept_on_disk_alone(store_dir, monkeypatch):
+    """Sources over SMALL_SOURCES_BYTES (long literals, say) but of few triples: built on
+    disk, and kept there alone; no snapshot beside it (which later commands would read
+    instead, parsing every byte), and the building command does not query a RocksDB
+    folder that its rename has moved."""
+    from coprod_kg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "SMALL_SOURCES_BYTES", 1000)
+    built = store_module.open_cached_oxigraph()
+    [folder] = (store_dir / "stores").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]
+    assert len(built) == len(store_module.open_cached_oxigraph()) > 4000

@@ -402,10 +402,11 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
 
         built = load_oxigraph(paths, location=None if small else location)
         triples = len(built)
-        if small and triples > SNAPSHOT_TRIPLES:  # more than its bytes suggested: on disk
+        snapshot = small and triples <= SNAPSHOT_TRIPLES
+        if small and not snapshot:  # more triples than its bytes suggested: on disk
             _copy_to_disk(built.pyoxigraph_store, location)
         write_answers(built.pyoxigraph_store, location.parent)
-        if triples <= SNAPSHOT_TRIPLES:
+        if snapshot:
             _write_snapshot(built.pyoxigraph_store, location.parent / SNAPSHOT)
             just_built.append(built)
         elif not small:
