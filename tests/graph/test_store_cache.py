@@ -441,3 +441,26 @@ def test_large_sources_with_few_triples_are_kept_on_disk_alone(store_dir, monkey
     [folder] = (store_dir / "stores").iterdir()
     assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]
     assert len(built) == len(store_module.open_cached_oxigraph()) > 4000
+
+
+# modules a build imports whose code does not decide what a store holds: errors, progress
+# bars, settings, the query guard, the checks that refuse a source before it is read
+NOT_BUILD_MODULES = {"__init__.py", "errors.py", "progress.py", "settings.py", "guard.py",
+                     "source_checks.py"}
+
+
+def test_every_module_a_build_runs_is_in_the_code_fingerprint(tmp_path):
+    """A checkout's edit to code a build runs (the namespaces of the materialised links,
+    say) must build new stores, not leave the old ones answering."""
+    script = ("import sys\n"
+              "from coprod_kg.graph.store import open_cached_oxigraph\n"
+              "open_cached_oxigraph()\n"
+              "print('\\n'.join(sys.modules[m].__file__ for m in sorted(sys.modules)\n"
+              "                 if m.startswith('coprod_kg')))\n")
+    env = dict(os.environ, COPROD_KG_STORE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=env, check=True)
+    ran = {Path(line).name for line in done.stdout.split()}
+    fingerprinted = {part.split(":")[0] for part in cache._code_fingerprint()[2:]}
+    assert ran - NOT_BUILD_MODULES <= fingerprinted
+    assert "namespaces.py" in ran
