@@ -27,8 +27,6 @@ FORMATS = ("csv", "tsv", "json", "table")
 VIRTUOSO_WRONG = {
     "case-studies": "Virtuoso 7.2.5 joins the ordered sub-selects inside OPTIONAL "
                     "(GROUP_CONCAT over SELECT ... ORDER BY) with the wrong case studies",
-    "evaluation-layer": "Virtuoso 7.2.5 evaluates EXISTS inside IF inside BIND, after "
-                        "OPTIONALs, as false (a CI 'not reported' comes back as '% CI  to ')",
     "evidence-map": "Virtuoso 7.2.5 carries BIND values of one UNION branch into the rows of "
                     "the other and repeats rows (a review outcome labelled 'later evidence')",
 }

@@ -24,7 +24,6 @@ POPP = "https://w3id.org/coprod-kg/id/case-study/popp"
 # map, a concept...) whatever the labels' languages, but these:
 NOT_CHECKED = {
     "site-counts": "its number of triples grows with the labels",
-    "evaluation-layer": "the evaluation layer's query is being reworked (evalfix)",
     "federated-mesh-populations": "needs a SERVICE endpoint, which tests never contact",
     "federated-wikidata-places": "needs a SERVICE endpoint, which tests never contact",
     "quote-search": "a search over quotes, with no default text to search for",

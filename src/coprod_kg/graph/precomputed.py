@@ -48,8 +48,6 @@ PRECOMPUTED: dict[str, str] = {
                              "(0.2 s; no rows when the data is good)",
     "outcome-case-study-violation": "validate's gate: groups every outcome by case study "
                                     "(0.2 s; no rows when the data is good)",
-    "evaluation-layer": "reads every quantified outcome's evaluation layer (0.2 s; a row "
-                        "per figure with a comparator and measure type)",
 }
 ANSWERS = "answers"
 
