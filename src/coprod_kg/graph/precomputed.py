@@ -32,6 +32,9 @@ from coprod_kg.graph.results import QueryResult
 # the data grows (wall seconds at 10,000 case studies below; milliseconds from the file).
 # Listed here rather than as a `#+` header key of the query files: every command's store
 # key stats exactly these files (graph.cache), without reading every query's header first.
+# Not here: a query with a parameter, even with a default (without -p its text is fixed, but
+# only the example's answer would be stored: case-study-outcomes, outcomes-by-category), a
+# CONSTRUCT (the answer file is SPARQL results JSON), an answer that grows with the data.
 PRECOMPUTED: dict[str, str] = {
     "evidence-gap-map": "counts every outcome of every aligned case study (0.7 s; 162 rows)",
     "dangling-link-violation": "validate's gate: looks up the subject of every instance "
