@@ -12,12 +12,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 # Property tests draw the same examples on every run (CI must not fail by chance); set
-# HYPOTHESIS_PROFILE=explore to draw new ones locally.
-settings.register_profile("repeatable", derandomize=True, deadline=None)
-settings.register_profile("explore", deadline=None)
+# HYPOTHESIS_PROFILE=explore to draw new ones locally. No timing decides a result: no
+# deadline, and no health check that fails a test because a loaded machine drew its
+# examples slowly.
+TIMING_CHECKS = [HealthCheck.too_slow]
+settings.register_profile("repeatable", derandomize=True, deadline=None,
+                          suppress_health_check=TIMING_CHECKS)
+settings.register_profile("explore", deadline=None, suppress_health_check=TIMING_CHECKS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # A suite started in the background (`make test &`, nohup, some CI runners) inherits SIGINT as
