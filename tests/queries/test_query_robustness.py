@@ -1,8 +1,10 @@
 """The stored SELECT queries, which promise one row per thing, keep that promise on data a user may
 write: a second label in another language (a French rdfs:label or skos:prefLabel) adds no
 row and shows no French text, and a case study without cpo:caseNumber is listed last rather
-than dropped from the site's tables, the gap map and the downloads. Data-driven: the bundled
-graph with one @fr label added to every labelled node (so to every kind of thing)."""
+than dropped from the site's tables, the gap map and the downloads, and a case study no one has
+graded yet (no cpo:gradedEntity for it or its outcomes) adds no row either. Data-driven: the
+bundled graph with one @fr label added to every labelled node (so to every kind of thing), or
+with one case study's number or grading removed."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 from rdflib import RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
 from coprod_kg.graph import sources
-from coprod_kg.graph.store import OxigraphStore
+from coprod_kg.graph.store import MemoryStore, OxigraphStore
 from coprod_kg.publishing.downloads import outcome_rows
 from coprod_kg.publishing.gapmap import build_gap_map
 from coprod_kg.publishing.sitedata import select, to_python
@@ -67,6 +69,24 @@ def unnumbered_store(bundled_graph):
     return OxigraphStore.from_graph(graph)
 
 
+@pytest.fixture(scope="module")
+def ungraded_graph(bundled_graph):
+    """The bundled graph without the gradings of POPP and its outcomes (a case study a user
+    has added and no one has graded yet)."""
+    graph = Graph()
+    graph += bundled_graph
+    popp = URIRef(POPP)
+    for entity in (popp, *bundled_graph.objects(popp, CPO.hasOutcome)):
+        for grading in list(graph.subjects(CPO.gradedEntity, entity)):
+            graph.remove((grading, None, None))
+    return graph
+
+
+@pytest.fixture(scope="module")
+def ungraded_store(ungraded_graph):
+    return OxigraphStore.from_graph(ungraded_graph)
+
+
 def test_the_list_of_one_row_queries_is_the_expected_one():
     assert {"outcomes-table", "evidence-map", "site-case-studies", "site-outcomes",
             "outcomes-by-category", "outcomes-by-reduction", "case-studies",
@@ -107,3 +127,27 @@ def test_a_case_study_without_a_number_stays_on_the_map(store, unnumbered_store)
     families = select(unnumbered_store, "site-intervention-families")
     assert len(families) == len(select(store, "site-intervention-families"))
     assert POPP in {row["caseStudy"] for row in families}
+
+
+@pytest.mark.parametrize("name", sorted(set(ONE_ROW_PER_THING) - {"site-evidence-grades"}))
+def test_an_ungraded_case_study_adds_no_row(name, store, ungraded_store):
+    # an unbound grade joined on directly matched every grade of the scale: one row per grade
+    # (site-evidence-grades lists the gradings themselves: the removed ones' rows go)
+    assert len(answer(ungraded_store, name)) == len(answer(store, name))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "memory"])
+@pytest.mark.parametrize("name", ["outcomes-table", "evidence-map"])
+def test_an_ungraded_outcome_has_no_design_level(name, engine, store, ungraded_graph):
+    ungraded = (OxigraphStore.from_graph(ungraded_graph) if engine == "oxigraph"
+                else MemoryStore(ungraded_graph))
+    outcomes = {str(outcome) for outcome in ungraded_graph.objects(URIRef(POPP), CPO.hasOutcome)}
+
+    def popp_outcomes(rows: list[dict]) -> list[dict]:  # the map's entries: its own outcomes
+        return [row for row in rows if row.get("outcome", row.get("entry")) in outcomes]
+
+    popp = popp_outcomes(answer(ungraded, name))
+    graded = popp_outcomes(answer(store, name))
+    assert len(popp) == len(graded) > 0
+    assert {(row["designLevel"], row["designLabel"]) for row in popp} == {(None, None)}
+    assert {row["designLevel"] for row in graded} != {None}
