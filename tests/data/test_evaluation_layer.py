@@ -376,3 +376,30 @@ def test_the_stored_query_gives_each_figures_layer(bundled_graph: Graph):
         "No comparison stated", "325", "not reported", "not reported", "Very low"]
     assert str(rows["outcome/oxleas-complaints"].followUp) in ("P14M", "P1Y2M")  # rdflib
     assert sum(1 for row in rows.values() if row.certainty is not None) == len(VERY_LOW)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "memory"])
+def test_a_figure_labelled_only_in_french_keeps_its_row(bundled_graph: Graph, engine: str):
+    from rdflib.namespace import SKOS
+
+    from coprod_kg.graph.store import MemoryStore, OxigraphStore
+    from coprod_kg.queries.catalogue import bound_text, get_query
+
+    graph = Graph()
+    graph += bundled_graph
+    figure = URIRef(OUT + "age-uk-all-admissions")
+    labelled = ((figure, RDFS.label), (graph.value(figure, CPO.comparator), SKOS.prefLabel),
+                (graph.value(figure, CPO.effectMeasureType), SKOS.prefLabel))
+    for node, predicate in labelled:
+        for label in list(graph.objects(node, predicate)):
+            graph.remove((node, predicate, label))
+            graph.add((node, predicate, Literal(f"[fr] {label}", lang="fr")))
+    store = OxigraphStore.from_graph(graph) if engine == "oxigraph" else MemoryStore(graph)
+    result = store.query(bound_text(get_query("evaluation-layer"), {}))
+    rows = {str(row[0]): dict(zip(result.variables, row, strict=True)) for row in result.rows}
+    assert set(rows) == set(LAYER)  # the figure is still there, once
+    age_uk = rows[str(figure)]
+    # no English label to show: none shown (never the French one)
+    assert [age_uk[name] for name in ("label", "comparator", "measureType")] == [None] * 3
+    assert [str(age_uk[name]) for name in ("voice", "sampleSize", "certainty")] == [
+        "review", "325", "Very low"]
