@@ -277,7 +277,7 @@ def test_small_files_in_one_bulk_load_keep_their_blank_nodes_and_their_errors(tm
                                                                              monkeypatch):
     """Files under SMALL_FILE_BYTES go through one bulk load: each file's blank nodes stay
     its own, a large file still loads on its own, and an error still names file:line:col."""
-    from coprod_kg.graph import store as store_module
+    from coprod_kg.graph import rdf_files
 
     for name in ("a.ttl", "b.ttl"):
         (tmp_path / name).write_text('_:x <https://example.org/p> "same" .\n', encoding="utf-8")
@@ -285,7 +285,7 @@ def test_small_files_in_one_bulk_load_keep_their_blank_nodes_and_their_errors(tm
     big.write_text("".join(f"<https://example.org/s{i}> <https://example.org/p> \"{i}\" .\n"
                            for i in range(3)), encoding="utf-8")
     # c.nt is "large" (loaded on its own), a.ttl and b.ttl are not
-    monkeypatch.setattr(store_module, "SMALL_FILE_BYTES", big.stat().st_size)
+    monkeypatch.setattr(rdf_files, "SMALL_FILE_BYTES", big.stat().st_size)
     loaded = OxigraphStore.from_files([tmp_path / "a.ttl", big, tmp_path / "b.ttl"],
                                       location=tmp_path / "store")
     assert len(loaded) == 5

@@ -408,9 +408,33 @@ def test_no_home_folder_is_one_line_naming_the_options():
         pwd.getpwuid(uid)
     env = {k: v for k, v in os.environ.items()
            if k not in ("HOME", "XDG_CACHE_HOME", cache.ENV_VAR)}
+    try:
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=env, user=uid,
+                       group=uid, cwd="/", capture_output=True, timeout=60)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("this interpreter cannot be run by another user here (say, under /root); "
+                    "test_no_home_folder_in_process covers the message")
     done = subprocess.run([sys.executable, "-m", "coprod_kg", *QUERY], capture_output=True,
                           text=True, timeout=120, env=env, user=uid, group=uid, cwd="/")
     assert done.returncode == 2
+    assert done.stderr == ("coprod-kg: error: no folder for the store cache: no home folder; "
+                           "choose one with --store-dir or $COPROD_KG_STORE_DIR\n")
+
+
+def test_no_home_folder_in_process(runner, monkeypatch):
+    """The same case without another user: no $HOME and no passwd entry make Path.home()
+    raise RuntimeError; the command says how to choose a cache folder, exit 2."""
+    import pwd
+
+    for name in ("HOME", "XDG_CACHE_HOME", cache.ENV_VAR):
+        monkeypatch.delenv(name, raising=False)
+
+    def no_entry(uid: int):
+        raise KeyError(f"getpwuid(): uid not found: {uid}")
+
+    monkeypatch.setattr(pwd, "getpwuid", no_entry)
+    done = runner.invoke(cli, QUERY)
+    assert done.exit_code == 2
     assert done.stderr == ("coprod-kg: error: no folder for the store cache: no home folder; "
                            "choose one with --store-dir or $COPROD_KG_STORE_DIR\n")
 

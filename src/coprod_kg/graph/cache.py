@@ -52,8 +52,8 @@ KEEP_STORES = 5  # stores of existing sources kept when pruning, most recently u
 STALE_BUILD_SECONDS = 24 * 3600  # a build folder in tmp/ this old was left by a dead process
 # the modules whose code decides what a built store holds (paths from graph/)
 BUILD_MODULES = ("cache.py", "load.py", "materialise.py", "sssom.py", "datasets.py", "store.py",
-                 "sources.py", "precomputed.py", "digest.py", "results.py", "safe_yaml.py",
-                 "../namespaces.py")
+                 "rdf_files.py", "sources.py", "precomputed.py", "digest.py", "results.py",
+                 "safe_yaml.py", "../namespaces.py")
 
 
 def cache_root(store_dir: Path | str | None = None) -> Path:

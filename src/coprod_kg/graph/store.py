@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from coprod_kg.errors import InputError, SourceParseError
+from coprod_kg.errors import InputError
+from coprod_kg.graph import rdf_files
 from coprod_kg.graph.guard import check_read_only_query
 from coprod_kg.graph.results import (
     QueryResult,
     default_graph,
     first_line,
-    to_oxigraph,
     to_rdflib,
     triples_to_graph,
 )
@@ -104,12 +103,12 @@ class OxigraphStore:
         store = pyoxigraph.Store(str(location)) if location is not None else pyoxigraph.Store()
         small = []
         for path in track(files, "loading the store"):
-            if _file_size(path) < SMALL_FILE_BYTES:
+            if rdf_files.file_size(path) < rdf_files.SMALL_FILE_BYTES:
                 small.append(path)
             else:
-                load_file_into_oxigraph(store, path)
+                rdf_files.load_file_into_oxigraph(store, path)
         if small:  # one bulk load for them all (on disk, each bulk load writes its own files)
-            store.bulk_extend(_quads_of(small))
+            store.bulk_extend(rdf_files.quads_of_files(small))
         return cls(store, allow_federation=allow_federation,
                    graph_builder=lambda: _parse_with_rdflib(files))
 
@@ -120,7 +119,7 @@ class OxigraphStore:
         import pyoxigraph
 
         store = pyoxigraph.Store()
-        store.extend(_quads_of_graph(graph))
+        store.extend(rdf_files.quads_of_graph(graph))
         return cls(store, graph_builder=lambda: graph)
 
     @classmethod
@@ -258,104 +257,6 @@ def load_oxigraph(source_paths: Iterable[Path] | None = None, *, location: Path 
     return store
 
 
-OXIGRAPH_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".rdf": "RDF_XML", ".jsonld": "JSON_LD"}
-# Files smaller than this are parsed one after the other into a single bulk load: an on-disk
-# store pays each bulk load's file writes (the bundled data's 30 files: 0.5-1.7 s -> 0.06 s)
-SMALL_FILE_BYTES = 1 << 20
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return SMALL_FILE_BYTES  # load_file_into_oxigraph reports the error in its words
-
-
-def _oxigraph_format(path: Path):
-    import pyoxigraph
-
-    format_name = OXIGRAPH_FORMATS.get(path.suffix)
-    if format_name is None or not hasattr(pyoxigraph.RdfFormat, format_name):
-        return None, None
-    return format_name, getattr(pyoxigraph.RdfFormat, format_name)
-
-
-def load_file_into_oxigraph(store, path: Path) -> None:
-    """Bulk-load one RDF file into the default graph; errors name file, line and column."""
-    import pyoxigraph
-
-    format_name, rdf_format = _oxigraph_format(path)
-    if format_name is None:
-        store.extend(_rdflib_quads(path))
-        return
-    with _load_errors(path, format_name):
-        store.bulk_load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(),
-                        to_graph=pyoxigraph.DefaultGraph())
-
-
-def _quads_of(files: list[Path]):
-    """The triples of `files` as default-graph quads, file by file, with the errors of
-    load_file_into_oxigraph (blank nodes stay apart: each file is parsed on its own)."""
-    import pyoxigraph
-
-    for path in files:
-        format_name, rdf_format = _oxigraph_format(path)
-        if format_name is None:
-            yield from _rdflib_quads(path)
-            continue
-        with _load_errors(path, format_name):
-            for triple in pyoxigraph.parse(path=str(path), format=rdf_format,
-                                           base_iri=path.resolve().as_uri(),
-                                           rename_blank_nodes=True):
-                yield pyoxigraph.Quad(triple.subject, triple.predicate, triple.object)
-
-
-@contextmanager
-def _load_errors(path: Path, format_name: str):
-    """The source checks first, then parse errors as one line naming file, line, column."""
-    from coprod_kg.graph.load import file_access_errors
-    from coprod_kg.graph.source_checks import check_source_file
-
-    try:
-        with file_access_errors(path):
-            check_source_file(path)
-            yield
-    except SourceParseError:
-        raise
-    except SyntaxError as error:
-        where = f"{path}:{error.lineno}:{error.offset}" if error.lineno else f"{path}"
-        raise SourceParseError(f"{where}: {format_name.replace('_', '-').title()} syntax error: "
-                               f"{_syntax_message(error)}") from None
-    except (OSError, ValueError) as error:
-        raise SourceParseError(f"{path}: cannot be loaded: {first_line(error)}") from None
-
-
-def _rdflib_quads(path: Path):
-    """Formats Oxigraph does not read (e.g. .json JSON-LD): parsed with rdflib."""
-    from rdflib import Graph
-
-    from coprod_kg.graph.load import parse_file
-
-    graph = Graph()
-    parse_file(graph, path)
-    return _quads_of_graph(graph)
-
-
-def _quads_of_graph(graph) -> list:
-    """An rdflib graph's triples as pyoxigraph quads of the default graph."""
-    import pyoxigraph
-
-    return [pyoxigraph.Quad(*(to_oxigraph(t) for t in triple)) for triple in graph]
-
-
-def _syntax_message(error: SyntaxError) -> str:
-    message = error.msg or str(error)
-    # pyoxigraph prefixes the position, which the caller already gives as file:line:col
-    if message.startswith("Parser error") and ": " in message:
-        message = message.split(": ", 1)[1]
-    return message.splitlines()[0] if message else "invalid syntax"
-
-
 def open_store(settings: Settings):
     """The store the global options ask for: a remote endpoint, or an embedded one loaded
     with the ontology and the instance data (bundled, or given with --source)."""
@@ -394,7 +295,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     paths = list(source_paths) if source_paths else None
     files = source_files(paths) + list(mapping_files(paths))
 
-    small = sum(_file_size(path) for path in files) <= SMALL_SOURCES_BYTES
+    small = sum(rdf_files.file_size(path) for path in files) <= SMALL_SOURCES_BYTES
     just_built: list[OxigraphStore] = []
 
     def build(location: Path) -> int:
