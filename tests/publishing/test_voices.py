@@ -260,3 +260,32 @@ def test_rapper_parses_the_nquads(exported, tmp_path, graph):
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert f"returned {len(graph)} triples" in done.stderr
+
+
+ORPHAN = """@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix agent: <https://w3id.org/coprod-kg/id/agent/> .
+[] a cpo:Grading ; prov:wasAttributedTo agent:coprod-kg-developers .
+"""
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_a_blank_node_no_iri_reaches_stops_an_export_by_voice(fmt, tmp_path):
+    """No voice claims a blank node that no IRI reaches: rather than drop its triples from
+    the export silently, the export says so in one line (exit 2) and writes nothing."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "orphan.ttl").write_text(ORPHAN, encoding="utf-8")
+    target = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["--source", str(sources.data_dir()), "--source",
+                                      str(folder), "export", "--format", fmt, "-o",
+                                      str(target)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "coprod-kg: error: 2 triple(s) belong to no voice, so an export by voice would drop "
+        "them: their subjects are blank nodes that no IRI reaches (typed cpo:Grading); give "
+        "them an IRI or point to them from one, or export --format turtle\n")
+    assert not target.exists()
+    turtle = CliRunner().invoke(cli, ["--source", str(sources.data_dir()), "--source",
+                                      str(folder), "export", "--format", "turtle"])
+    assert turtle.exit_code == 0 and "cpo:Grading" in turtle.stdout

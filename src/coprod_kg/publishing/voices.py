@@ -249,10 +249,36 @@ def _rdflib_construct(graph, text: str):
 
 def split(graph) -> dict[str, object]:
     """The graph's voices, its blank nodes canonically labelled first (labels unique across
-    the voices, the same text for the same graph)."""
+    the voices, the same text for the same graph). A triple of no voice is an InputError:
+    an export by voice must not drop it silently."""
     from rdflib.compare import to_canonical_graph
 
-    return voice_graphs(to_canonical_graph(graph))
+    canonical = to_canonical_graph(graph)
+    parts = voice_graphs(canonical)
+    check_every_triple_has_a_voice(canonical, parts)
+    return parts
+
+
+def check_every_triple_has_a_voice(graph, parts: dict) -> None:
+    """The rule gives a voice to every IRI's statements and to the blank nodes an IRI reaches;
+    a blank node that no IRI reaches (`[ a cpo:Grading ; ... ]` written on its own) has none."""
+    from coprod_kg.errors import InputError
+
+    voiced = set()
+    for part in parts.values():
+        voiced.update(part)
+    orphans = [triple for triple in graph if triple not in voiced]
+    if orphans:
+        from rdflib import RDF
+
+        from coprod_kg.namespaces import compact_iri
+
+        types = sorted({compact_iri(str(o)) for _, p, o in orphans if p == RDF.type})
+        kinds = f" (typed {', '.join(types)})" if types else ""
+        raise InputError(
+            f"{len(orphans)} triple(s) belong to no voice, so an export by voice would drop "
+            f"them: their subjects are blank nodes that no IRI reaches{kinds}; give them an "
+            "IRI or point to them from one, or export --format turtle")
 
 
 def to_nquads(graph, parts: dict | None = None) -> str:
