@@ -58,7 +58,7 @@ from coprod_kg.errors import InputError
 @click.pass_obj
 def query(settings, name, params, query_file, fmt, width, output) -> None:
     """Run the stored query NAME (see `coprod-kg queries`) or a query file."""
-    from coprod_kg.graph.store import open_store, query_then
+    from coprod_kg.graph.store import open_store
     from coprod_kg.queries import catalogue
     from coprod_kg.queries.prefixes import declare_project_prefixes
     from coprod_kg.queries.render import render
@@ -79,7 +79,7 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
     store = open_store(settings)
     columns = table_width(width)
     try:
-        printed = query_then(store, text, lambda result: render(result, fmt, columns))
+        printed = store.query(text, lambda result: render(result, fmt, columns))
     except InputError as error:
         added = text.count("\n") - bound.count("\n")
         raise InputError(_located(str(error), where, added)) from None

@@ -55,19 +55,21 @@ PRECOMPUTED: dict[str, str] = {
 ANSWERS = "answers"
 
 
-def reference_files() -> list[Path]:
-    """The .rq files of the precomputed queries (their edits count as the code's)."""
+def reference_file(name: str) -> Path:
     from coprod_kg.graph.sources import queries_dir
 
-    return [queries_dir() / f"{name}.rq" for name in PRECOMPUTED]
+    return queries_dir() / f"{name}.rq"
+
+
+def reference_files() -> list[Path]:
+    """The .rq files of the precomputed queries (their edits count as the code's)."""
+    return [reference_file(name) for name in PRECOMPUTED]
 
 
 def reference_text(name: str) -> str:
     """The query file's text: what `coprod-kg query NAME` (no parameter, every prefix
     declared), the site and the library give the store."""
-    from coprod_kg.graph.sources import queries_dir
-
-    return (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    return reference_file(name).read_text(encoding="utf-8")
 
 
 def answer_path(folder: Path, text: str) -> Path:

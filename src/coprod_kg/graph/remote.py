@@ -22,12 +22,12 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from coprod_kg.errors import EndpointError, InputError
 from coprod_kg.graph import http
 from coprod_kg.graph.guard import check_read_only_query
-from coprod_kg.graph.results import QueryResult, canonical_lexical
+from coprod_kg.graph.results import QueryResult, canonical_lexical, then_applied
 from coprod_kg.settings import Settings
 
 USER_VARIABLE = "COPROD_KG_ENDPOINT_USER"
@@ -151,12 +151,13 @@ class RemoteStore:
     def url(self) -> str:
         return self.endpoints.query
 
-    def query(self, text: str) -> QueryResult:
+    def query(self, text: str, then: Callable[[QueryResult], Any] | None = None) -> Any:
+        """The answer; with `then`, `then(answer)` (here: the server did the work)."""
         kind = check_read_only_query(text, allow_federation=True, engine=self.engine)
         body, content_type = with_retries(lambda: self._send(text, kind))
         if kind in ("SELECT", "ASK"):
-            return parse_json_results(self.url, body)
-        return QueryResult(kind, graph=self._parse_graph(body, content_type))
+            return then_applied(parse_json_results(self.url, body), then)
+        return then_applied(QueryResult(kind, graph=self._parse_graph(body, content_type)), then)
 
     def __len__(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

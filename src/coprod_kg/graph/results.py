@@ -223,6 +223,12 @@ def per_distinct_term(function: Callable[[Any], T]) -> Callable[[Any], T]:
     return call
 
 
+def then_applied(answer: QueryResult, then: Callable[[QueryResult], Any] | None) -> Any:
+    """A store's `query(text, then)`: the answer, or `then(answer)` (an embedded store calls
+    this in its query worker, so that only the value, say the printed table, comes back)."""
+    return answer if then is None else then(answer)
+
+
 _WHOLE = re.compile(r"-?[1-9][0-9]*")
 _FRACTION = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]")
 

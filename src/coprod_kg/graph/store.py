@@ -26,6 +26,7 @@ from coprod_kg.graph.results import (
     QueryResult,
     default_graph,
     first_line,
+    then_applied,
     to_rdflib,
     triples_to_graph,
 )
@@ -54,10 +55,10 @@ class MemoryStore:
         return self._graph.serialize(format="nt", encoding="utf-8")
 
     def query(self, text: str, then: Callable[[QueryResult], Any] | None = None) -> Any:
-        """The answer; with `then`, `then(answer)`, computed in the query's worker (see
-        query_then)."""
+        """The answer; with `then`, `then(answer)`, computed in the query's worker, so that
+        only its value comes back (10,000 rows as a table: ~0.05 s CPU less)."""
         check_read_only_query(text, allow_federation=self.allow_federation, engine=self.engine)
-        return _bounded(self, lambda: _then(self._run(text), then))
+        return _bounded(self, lambda: then_applied(self._run(text), then))
 
     def _run(self, text: str) -> QueryResult:
         try:
@@ -169,8 +170,8 @@ class OxigraphStore:
         return self._rdflib_graph
 
     def query(self, text: str, then: Callable[[QueryResult], Any] | None = None) -> Any:
-        """The answer; with `then`, `then(answer)`, computed in the query's worker (see
-        query_then)."""
+        """The answer; with `then`, `then(answer)`, computed in the query's worker, so that
+        only its value comes back (10,000 rows as a table: ~0.05 s CPU less)."""
         kind = check_read_only_query(
             text, allow_federation=self.allow_federation, engine=self.engine
         )
@@ -179,8 +180,8 @@ class OxigraphStore:
 
             answer = read_answer(self.answers_folder, text, self.answer_digests)
             if answer is not None:
-                return _then(answer, then)
-        return _bounded(self, lambda: _then(self._run(text, kind), then))
+                return then_applied(answer, then)
+        return _bounded(self, lambda: then_applied(self._run(text, kind), then))
 
     def _run(self, text: str, kind: str) -> QueryResult:
         import pyoxigraph
@@ -200,19 +201,6 @@ class OxigraphStore:
             raise InputError(f"the query is not valid SPARQL: {first_line(error)}") from None
         except OSError as error:
             raise InputError(f"the query failed in Oxigraph: {first_line(error)}") from None
-
-
-def _then(answer: QueryResult, then: Callable[[QueryResult], Any] | None) -> Any:
-    return answer if then is None else then(answer)
-
-
-def query_then(store, text: str, then: Callable[[QueryResult], Any]) -> Any:
-    """`then(answer)` of a query on any store. An embedded store computes it in the query's
-    worker, so that only its value (say, the printed table) comes back to this process, not
-    every row (10,000 rows: ~0.2 s less); a remote store answers here."""
-    if isinstance(store, MemoryStore | OxigraphStore):
-        return store.query(text, then)
-    return then(store.query(text))
 
 
 def _bounded(store, action: Callable[[], Any]) -> Any:
@@ -295,12 +283,12 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     paths = list(source_paths) if source_paths else None
     files = source_files(paths) + list(mapping_files(paths))
 
-    small = sum(rdf_files.file_size(path) for path in files) <= SMALL_SOURCES_BYTES
     just_built: list[OxigraphStore] = []
 
     def build(location: Path) -> int:
         from coprod_kg.graph.precomputed import write_answers
 
+        small = sum(rdf_files.file_size(path) for path in files) <= SMALL_SOURCES_BYTES
         built = load_oxigraph(paths, location=None if small else location)
         triples = len(built)
         snapshot = small and triples <= SNAPSHOT_TRIPLES
