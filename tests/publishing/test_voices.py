@@ -269,17 +269,23 @@ ORPHAN = """@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .
 """
 
 
-@pytest.mark.parametrize("fmt", ["trig", "nquads"])
-def test_a_blank_node_no_iri_reaches_stops_an_export_by_voice(fmt, tmp_path):
-    """No voice claims a blank node that no IRI reaches: rather than drop its triples from
-    the export silently, the export says so in one line (exit 2) and writes nothing."""
+def _export_with(turtle: str, fmt: str, tmp_path):
+    """Export the bundled data plus `turtle` (in a folder of its own) by voice."""
     folder = tmp_path / "mine"
     folder.mkdir()
-    (folder / "orphan.ttl").write_text(ORPHAN, encoding="utf-8")
+    (folder / "extra.ttl").write_text(turtle, encoding="utf-8")
     target = tmp_path / f"out.{fmt}"
     result = CliRunner().invoke(cli, ["--source", str(sources.data_dir()), "--source",
                                       str(folder), "export", "--format", fmt, "-o",
                                       str(target)])
+    return folder, target, result
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_a_blank_node_no_iri_reaches_stops_an_export_by_voice(fmt, tmp_path):
+    """No voice claims a blank node that no IRI reaches: rather than drop its triples from
+    the export silently, the export says so in one line (exit 2) and writes nothing."""
+    folder, target, result = _export_with(ORPHAN, fmt, tmp_path)
     assert result.exit_code == 2
     assert result.stderr == (
         "coprod-kg: error: 2 triple(s) belong to no voice, so an export by voice would drop "
@@ -289,3 +295,29 @@ def test_a_blank_node_no_iri_reaches_stops_an_export_by_voice(fmt, tmp_path):
     turtle = CliRunner().invoke(cli, ["--source", str(sources.data_dir()), "--source",
                                       str(folder), "export", "--format", "turtle"])
     assert turtle.exit_code == 0 and "cpo:Grading" in turtle.stdout
+
+
+SHARED = """@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix agent: <https://w3id.org/coprod-kg/id/agent/> .
+@prefix cpr: <https://w3id.org/coprod-kg/id/> .
+cpr:mine-note prov:wasAttributedTo agent:coprod-kg-developers ; cpo:about _:shared .
+cpr:mine-finding cpo:about _:shared .
+_:shared rdfs:label "whose words?" .
+"""
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_a_blank_node_two_voices_reach_stops_an_export_by_voice(fmt, tmp_path):
+    """A blank node that a curated node and a review node both point to would be written in
+    both voices' graphs, so its words would be ours and the review's at once: the export
+    says so in one line (exit 2) and writes nothing, as for a blank node of no voice."""
+    _, target, result = _export_with(SHARED, fmt, tmp_path)
+    assert result.stderr == (
+        "coprod-kg: error: 1 triple(s) belong to more than one voice (curation, review), so an "
+        "export by voice would write them twice: their subjects are blank nodes that nodes of "
+        "both voices point to; give each its own blank node or an IRI, or export --format "
+        "turtle\n")
+    assert result.exit_code == 2
+    assert not target.exists()

@@ -255,30 +255,43 @@ def split(graph) -> dict[str, object]:
 
     canonical = to_canonical_graph(graph)
     parts = voice_graphs(canonical)
-    check_every_triple_has_a_voice(canonical, parts)
+    check_each_triple_has_one_voice(canonical, parts)
     return parts
 
 
-def check_every_triple_has_a_voice(graph, parts: dict) -> None:
-    """The rule gives a voice to every IRI's statements and to the blank nodes an IRI reaches;
-    a blank node that no IRI reaches (`[ a cpo:Grading ; ... ]` written on its own) has none."""
+def check_each_triple_has_one_voice(graph, parts: dict) -> None:
+    """The rule gives a voice to every IRI's statements and to the blank nodes an IRI reaches.
+    A blank node that no IRI reaches (`[ a cpo:Grading ; ... ]` written on its own) has none,
+    and one that nodes of two voices point to has two: an export by voice stops on either."""
     from coprod_kg.errors import InputError
 
-    voiced = set()
-    for part in parts.values():
-        voiced.update(part)
-    orphans = [triple for triple in graph if triple not in voiced]
+    voices_of: dict = {}
+    for name in ORDER:
+        for triple in parts[name]:
+            voices_of.setdefault(triple, []).append(name)
+    orphans = [triple for triple in graph if triple not in voices_of]
     if orphans:
-        from rdflib import RDF
-
-        from coprod_kg.namespaces import compact_iri
-
-        types = sorted({compact_iri(str(o)) for _, p, o in orphans if p == RDF.type})
-        kinds = f" (typed {', '.join(types)})" if types else ""
         raise InputError(
             f"{len(orphans)} triple(s) belong to no voice, so an export by voice would drop "
-            f"them: their subjects are blank nodes that no IRI reaches{kinds}; give them an "
-            "IRI or point to them from one, or export --format turtle")
+            f"them: their subjects are blank nodes that no IRI reaches{_typed(orphans)}; give "
+            "them an IRI or point to them from one, or export --format turtle")
+    shared = {triple: names for triple, names in voices_of.items() if len(names) > 1}
+    if shared:
+        pairs = sorted({", ".join(names) for names in shared.values()})
+        raise InputError(
+            f"{len(shared)} triple(s) belong to more than one voice ({'; '.join(pairs)}), so an "
+            "export by voice would write them twice: their subjects are blank nodes that nodes "
+            "of both voices point to; give each its own blank node or an IRI, or export "
+            "--format turtle")
+
+
+def _typed(triples: list) -> str:
+    from rdflib import RDF
+
+    from coprod_kg.namespaces import compact_iri
+
+    types = sorted({compact_iri(str(o)) for _, p, o in triples if p == RDF.type})
+    return f" (typed {', '.join(types)})" if types else ""
 
 
 def to_nquads(graph, parts: dict | None = None) -> str:
