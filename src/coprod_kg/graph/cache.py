@@ -3,6 +3,7 @@
 The first command on a set of sources builds an on-disk store in the cache folder; later
 commands open it read-only in milliseconds. Layout of the cache folder:
 
+    CACHEDIR.TAG                         marks a cache: backup tools and --source skip it
     stores/<content key>/oxigraph/       the store (RocksDB files; none for a small one)
     stores/<content key>/manifest.json   the sources it was built from, its size
     stores/<content key>/snapshot.nq     a small store, as N-Quads and their checksum
@@ -224,6 +225,7 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
     from coprod_kg.graph.precomputed import answer_digests
 
     try:
+        _tag_cache_root(root)
         (root / "tmp").mkdir(parents=True, exist_ok=True)
         (root / "stores").mkdir(parents=True, exist_ok=True)
         staging = _new_folder(root / "tmp", f"{key}-")
@@ -251,6 +253,29 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
     if found is None:
         raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
     return found
+
+
+TAG_TEXT = (b"%s\n# This file is a cache directory tag created by coprod-kg (its store cache).\n"
+            b"# For information about cache directory tags, see https://bford.info/cachedir/\n")
+
+
+def _tag_cache_root(root: Path) -> None:
+    """Make the cache folder and tag it as a cache (CACHEDIR.TAG): backup tools skip it, and
+    so does any --source folder around it (graph.sources). A folder holding anything but
+    the cache's own (`--store-dir ~`) is not tagged: its other files would be skipped."""
+    from coprod_kg.graph.sources import CACHEDIR_SIGNATURE, CACHEDIR_TAG
+
+    root.mkdir(parents=True, exist_ok=True)
+    tag = root / CACHEDIR_TAG
+    names = {name for name in os.listdir(root) if not name.startswith(f".{CACHEDIR_TAG}-")}
+    if tag.exists() or not names <= {"stores", "keys", "tmp"}:
+        return
+    temporary = root / f".{CACHEDIR_TAG}-{os.getpid()}-{os.urandom(6).hex()}"
+    try:
+        temporary.write_bytes(TAG_TEXT % CACHEDIR_SIGNATURE)
+        os.replace(temporary, tag)
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _install(root: Path, key: str, staging: Path) -> None:

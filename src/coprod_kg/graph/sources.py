@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 FOLDERS = ("ontology", "data", "shapes", "queries")
@@ -39,9 +40,37 @@ def queries_dir() -> Path:
     return bundled_root() / "queries"
 
 
+# A cache directory tag (https://bford.info/cachedir/): a folder holding a file of this name
+# that begins with this signature is a cache (graph.cache tags its own), which backup tools
+# skip and so does every search for sources here.
+CACHEDIR_TAG = "CACHEDIR.TAG"
+CACHEDIR_SIGNATURE = b"Signature: 8a477f597d28d172789f06886806bc55"
+
+
+def is_cache_folder(folder: Path) -> bool:
+    try:
+        with (folder / CACHEDIR_TAG).open("rb") as handle:
+            return handle.read(len(CACHEDIR_SIGNATURE)) == CACHEDIR_SIGNATURE
+    except OSError:
+        return False
+
+
+def files_below(folder: Path, wanted: Callable[[Path], bool]) -> list[Path]:
+    """The paths below a folder (files and folders, as rglob("*") finds them, links not
+    followed) that `wanted` accepts, sorted; none in or below a cache folder."""
+    if is_cache_folder(folder):
+        return []
+    found: list[Path] = []
+    for parent, folders, names in os.walk(folder):
+        here = Path(parent)
+        folders[:] = [name for name in folders if not is_cache_folder(here / name)]
+        found.extend(path for path in (here / name for name in folders + names) if wanted(path))
+    return sorted(found)
+
+
 def turtle_files(folder: Path) -> list[Path]:
     """Every .ttl file below a folder, in a stable order."""
-    return sorted(p for p in folder.rglob("*.ttl") if p.is_file())
+    return files_below(folder, lambda p: p.name.endswith(".ttl") and p.is_file())
 
 
 RELEASES = "releases"  # ontology/releases/<version>/: earlier versions, kept, not loaded
@@ -70,8 +99,11 @@ def expand_sources(paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder (--source)")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in RDF_SUFFIXES)
-            if not found and not any(path.rglob("*.sssom.tsv")):
+            if is_cache_folder(path):
+                raise InputError(f"{path}: a cache folder (it holds {CACHEDIR_TAG}), not "
+                                 "sources (--source)")
+            found = files_below(path, lambda p: p.suffix in RDF_SUFFIXES)
+            if not found and not files_below(path, lambda p: p.name.endswith(SSSOM_SUFFIX)):
                 raise InputError(
                     f"{path}: no RDF files in this folder "
                     f"(expected {', '.join(sorted(RDF_SUFFIXES))} or *.sssom.tsv)"
@@ -102,5 +134,6 @@ def mapping_files(source_paths: Iterable[Path] | None = None) -> list[Path]:
     below a --source folder (files given directly are RDF files, not mapping sets)."""
     if source_paths:
         folders = [Path(p) for p in source_paths if Path(p).is_dir()]
-        return sorted(f for folder in folders for f in folder.rglob(f"*{SSSOM_SUFFIX}"))
+        return sorted(f for folder in folders
+                      for f in files_below(folder, lambda p: p.name.endswith(SSSOM_SUFFIX)))
     return sorted((data_dir() / MAPPINGS_FOLDER).glob(f"*{SSSOM_SUFFIX}"))

@@ -46,14 +46,12 @@ class Workspace:
     def sources(self) -> tuple[Path, ...]:
         """The instance-data folders to load: the bundled data (unless switched off), then
         the workspace's data/ and mappings/ when they hold anything."""
-        from coprod_kg.graph.sources import RDF_SUFFIXES, data_dir
+        from coprod_kg.graph.sources import RDF_SUFFIXES, SSSOM_SUFFIX, data_dir, files_below
 
         folders = [data_dir()] if self.include_bundled else []
         for folder in (self.data, self.mappings):
-            if folder.is_dir() and any(
-                p.suffix in RDF_SUFFIXES or p.name.endswith(".sssom.tsv")
-                for p in folder.rglob("*")
-            ):
+            if folder.is_dir() and files_below(
+                folder, lambda p: p.suffix in RDF_SUFFIXES or p.name.endswith(SSSOM_SUFFIX)):
                 folders.append(folder)
         return tuple(folders) or (self.data,)  # empty: loading it says "no RDF files"
 

@@ -1,0 +1,106 @@
+"""The store cache's folder in the user's world (issue 16, after review): tagged as a cache
+(CACHEDIR.TAG) so that no --source folder reads it, unwritable by default or by choice,
+and emptied by `coprod-kg cache clear` while a command builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coprod_kg.cli import cli
+from coprod_kg.errors import InputError
+from coprod_kg.graph import cache, sources
+from coprod_kg.graph.workspace import Workspace
+
+QUERY = ["query", "outcomes-by-reduction", "--format", "csv"]
+SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+TRIPLE = "<https://example.org/{0}> <https://example.org/p> 1 .\n"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def stores_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in (folder / "stores").iterdir())
+
+
+def test_a_cache_folder_inside_a_source_folder_is_not_read_as_a_source(runner, tmp_path):
+    """--store-dir inside the --source folder: the cache's manifest.json (JSON-LD by its
+    suffix), snapshot and answers must not become sources of the next command."""
+    data = tmp_path / "data"
+    shutil.copytree(sources.data_dir(), data)
+    inside = data / "cache"
+    command = ["--store-dir", str(inside), "--source", str(data), *QUERY]
+    first = runner.invoke(cli, command)
+    assert first.exit_code == 0, first.output
+    assert "oxleas-complaints" in first.stdout
+    tag = (inside / "CACHEDIR.TAG").read_text(encoding="utf-8")
+    assert tag.splitlines()[0] == SIGNATURE
+    again = runner.invoke(cli, command)
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout
+    assert len(stores_in(inside)) == 1  # the same sources: the first command's store
+    expected = sorted(data / p.relative_to(sources.data_dir())
+                      for p in sources.expand_sources([sources.data_dir()]))
+    assert sources.expand_sources([data]) == expected
+
+
+def test_source_expansion_skips_folders_tagged_as_caches(tmp_path):
+    """The user's files, in sorted order as before; nothing below a folder holding a
+    CACHEDIR.TAG with the signature (a tag without it is an ordinary file)."""
+    user = tmp_path / "user"
+    a = write(user / "a.ttl", TRIPLE.format("a"))
+    b = write(user / "sub" / "b.nt", TRIPLE.format("b"))
+    write(user / "z-cache" / "CACHEDIR.TAG", SIGNATURE + "\n# a cache\n")
+    write(user / "z-cache" / "c.ttl", TRIPLE.format("c"))
+    write(user / "z-cache" / "inner" / "d.jsonld", "{}")
+    write(user / "z-cache" / "set.sssom.tsv", "")
+    fake = write(user / "fake" / "CACHEDIR.TAG", "Signature: not the one\n")
+    e = write(user / "fake" / "e.ttl", TRIPLE.format("e"))
+    mapped = write(user / "sub" / "m.sssom.tsv", "")
+    assert sources.expand_sources([user]) == [a, e, b]
+    assert fake not in sources.expand_sources([user])
+    assert sources.mapping_files([user]) == [mapped]
+
+
+def test_a_source_folder_that_is_a_cache_is_refused_in_one_line(tmp_path):
+    folder = tmp_path / "cache"
+    write(folder / "CACHEDIR.TAG", SIGNATURE + "\n")
+    write(folder / "c.ttl", TRIPLE.format("c"))
+    with pytest.raises(InputError, match=rf"^{folder}: a cache folder \(it holds CACHEDIR.TAG"):
+        sources.expand_sources([folder])
+
+
+def test_a_workspace_folder_holding_only_a_cache_holds_no_data(tmp_path):
+    root = tmp_path / "ws"
+    write(root / "data" / "cache" / "CACHEDIR.TAG", SIGNATURE + "\n")
+    write(root / "data" / "cache" / "stores" / "k" / "manifest.json", "{}")
+    write(root / "mappings" / "m.sssom.tsv", "")
+    assert Workspace(root, include_bundled=False).sources() == (root / "mappings",)
+
+
+def stub_build(location: Path) -> int:
+    location.mkdir(parents=True)
+    return 1
+
+
+def test_the_cache_root_is_tagged_when_made_and_a_folder_of_other_files_is_not(tmp_path):
+    source = write(tmp_path / "a.ttl", TRIPLE.format("a"))
+    made = tmp_path / "made"
+    cache.current_store([source], stub_build, made).lock.close()
+    assert (made / "CACHEDIR.TAG").read_text(encoding="utf-8").splitlines()[0] == SIGNATURE
+    # a cache made before the tag existed (only the cache's own folders): tagged now
+    old = tmp_path / "old"
+    (old / "stores").mkdir(parents=True)
+    cache.current_store([source], stub_build, old).lock.close()
+    assert (old / "CACHEDIR.TAG").is_file()
+    # --store-dir ~ (say): backup tools would skip the user's own files; not tagged
+    home = tmp_path / "home"
+    write(home / "notes.txt", "mine\n")
+    cache.current_store([source], stub_build, home).lock.close()
+    assert not (home / "CACHEDIR.TAG").exists()
