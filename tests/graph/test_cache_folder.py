@@ -104,3 +104,38 @@ def test_the_cache_root_is_tagged_when_made_and_a_folder_of_other_files_is_not(t
     write(home / "notes.txt", "mine\n")
     cache.current_store([source], stub_build, home).lock.close()
     assert not (home / "CACHEDIR.TAG").exists()
+
+
+def unwritable(tmp_path: Path) -> Path:
+    """A folder that cannot be made, even by root: its parent is a regular file."""
+    blocker = write(tmp_path / "a-file", "not a folder\n")
+    return blocker / "cache"
+
+
+def test_an_unwritable_default_cache_reads_the_sources_without_one(runner, tmp_path,
+                                                                 monkeypatch):
+    """The cache folder nobody chose (XDG, ~/.cache) cannot be made: the command still
+    answers, from the sources in memory, saying so in one line on stderr."""
+    expected = runner.invoke(cli, QUERY)
+    assert expected.exit_code == 0, expected.output
+    monkeypatch.delenv(cache.ENV_VAR)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(unwritable(tmp_path)))
+    root = unwritable(tmp_path) / "coprod-kg"
+    done = runner.invoke(cli, QUERY)
+    assert done.exit_code == 0, done.output
+    assert done.stdout == expected.stdout
+    assert done.stderr == (f"coprod-kg: warning: {root}: cannot create the store cache there "
+                           "(Not a directory); reading the sources without a cache (choose "
+                           "a cache folder with --store-dir or $COPROD_KG_STORE_DIR)\n")
+
+
+def test_an_unwritable_cache_the_user_chose_is_one_line_exit_2(runner, tmp_path,
+                                                              monkeypatch):
+    chosen = unwritable(tmp_path)
+    said = (f"coprod-kg: error: {chosen}: cannot create the store cache there (Not a "
+            "directory); choose another with --store-dir or $COPROD_KG_STORE_DIR\n")
+    by_option = runner.invoke(cli, ["--store-dir", str(chosen), *QUERY])
+    assert (by_option.exit_code, by_option.stdout, by_option.stderr) == (2, "", said)
+    monkeypatch.setenv(cache.ENV_VAR, str(chosen))
+    by_variable = runner.invoke(cli, QUERY)
+    assert (by_variable.exit_code, by_variable.stdout, by_variable.stderr) == (2, "", said)

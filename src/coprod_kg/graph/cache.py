@@ -75,6 +75,22 @@ def cache_root(store_dir: Path | str | None = None) -> Path:
     return home / ".cache" / "coprod-kg"
 
 
+def chosen_by_user(store_dir: Path | str | None = None) -> bool:
+    """Whether the cache folder was chosen (--store-dir, $COPROD_KG_STORE_DIR), not the
+    default one: a default that cannot be written is done without, a chosen one is an
+    error."""
+    return bool(store_dir or os.environ.get(ENV_VAR))
+
+
+class CacheUnwritable(InputError):
+    """The cache folder cannot be made or written: no store can be built there."""
+
+    def __init__(self, folder: Path, reason: str) -> None:
+        self.folder, self.reason = folder, reason
+        super().__init__(f"{folder}: cannot create the store cache there ({reason}); "
+                         f"choose another with --store-dir or ${ENV_VAR}")
+
+
 def _code_fingerprint() -> list[str]:
     import pyoxigraph
 
@@ -230,8 +246,7 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
         (root / "stores").mkdir(parents=True, exist_ok=True)
         staging = _new_folder(root / "tmp", f"{key}-")
     except OSError as error:
-        raise InputError(f"{root}: cannot create the store cache there ({error.strerror}); "
-                         f"choose another with --store-dir or ${ENV_VAR}") from None
+        raise CacheUnwritable(root, error.strerror or str(error)) from None
     held = _hold_build(staging)
     try:
         manifest = {

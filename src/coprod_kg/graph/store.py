@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coprod_kg.errors import InputError
 from coprod_kg.graph import rdf_files
@@ -31,6 +31,9 @@ from coprod_kg.graph.results import (
     triples_to_graph,
 )
 from coprod_kg.settings import Settings
+
+if TYPE_CHECKING:
+    from coprod_kg.graph.cache import CacheUnwritable
 
 
 class MemoryStore:
@@ -276,7 +279,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     """The persistent store of these sources (see graph.cache), opened read-only (a small
     one read into memory from its snapshot): built first when no store holds the sources
     as they are now."""
-    from coprod_kg.graph.cache import current_store
+    from coprod_kg.graph.cache import CacheUnwritable, chosen_by_user, current_store
     from coprod_kg.graph.load import load_graph
     from coprod_kg.graph.sources import mapping_files
 
@@ -302,7 +305,12 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
             built.pyoxigraph_store.flush()
         return triples  # an on-disk `built` goes out of scope: RocksDB closes before the move
 
-    cached = current_store(files, build, store_dir)
+    try:
+        cached = current_store(files, build, store_dir)
+    except CacheUnwritable as error:
+        if chosen_by_user(store_dir):
+            raise
+        return _without_cache(paths, allow_federation, error)
     store = just_built[0] if just_built else _open_cached(cached, paths, allow_federation)
     store.allow_federation = allow_federation
     store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
@@ -310,6 +318,20 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
     store.answer_digests = cached.manifest.get("answers", {})
     store._graph_builder = lambda: load_graph(paths)  # exact lexical forms for rdflib users
     return store
+
+
+def _without_cache(paths: list[Path] | None, allow_federation: bool,
+                   error: CacheUnwritable) -> OxigraphStore:
+    """The default cache folder cannot be written (a read-only home, a full disk): this
+    command reads the sources into memory, and says so in one line on stderr."""
+    import sys
+
+    from coprod_kg.graph.cache import ENV_VAR
+
+    sys.stderr.write(f"coprod-kg: warning: {error.folder}: cannot create the store cache "
+                     f"there ({error.reason}); reading the sources without a cache (choose a "
+                     f"cache folder with --store-dir or ${ENV_VAR})\n")
+    return load_oxigraph(paths, allow_federation=allow_federation)
 
 
 # A cached store this small is kept as N-Quads and read from there into memory: faster than
