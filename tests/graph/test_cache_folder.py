@@ -139,3 +139,44 @@ def test_an_unwritable_cache_the_user_chose_is_one_line_exit_2(runner, tmp_path,
     monkeypatch.setenv(cache.ENV_VAR, str(chosen))
     by_variable = runner.invoke(cli, QUERY)
     assert (by_variable.exit_code, by_variable.stdout, by_variable.stderr) == (2, "", said)
+
+
+def clear_after_the_first_rename(monkeypatch) -> list[int]:
+    """`coprod-kg cache clear` in another terminal just after the build's rename into
+    stores/, before the building command opens what it built (the seam: cache._install).
+    Returns the counts of stores each clear removed."""
+    cleared: list[int] = []
+    install = cache._install
+
+    def install_then_clear(root: Path, key: str, staging: Path) -> None:
+        install(root, key, staging)
+        if not cleared:
+            cleared.append(cache.clear_cache(root))
+
+    monkeypatch.setattr(cache, "_install", install_then_clear)
+    return cleared
+
+
+def test_cache_clear_between_the_rename_and_the_reopen_still_answers(runner, store_dir,
+                                                                     monkeypatch):
+    expected = runner.invoke(cli, QUERY, env={cache.ENV_VAR: str(store_dir.parent / "other")})
+    assert expected.exit_code == 0, expected.output
+    cleared = clear_after_the_first_rename(monkeypatch)
+    done = runner.invoke(cli, QUERY)
+    assert done.exit_code == 0, done.output
+    assert done.stdout == expected.stdout and done.stderr == ""
+    assert cleared == [1]
+    assert len(stores_in(store_dir)) == 1  # built once more, and kept
+
+
+def test_cache_clear_between_the_rename_and_the_reopen_of_an_on_disk_store(store_dir,
+                                                                           monkeypatch):
+    from coprod_kg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "SMALL_SOURCES_BYTES", 1000)  # RocksDB, no snapshot
+    cleared = clear_after_the_first_rename(monkeypatch)
+    built = store_module.open_cached_oxigraph()
+    assert cleared == [1]
+    assert len(built) == len(store_module.load_oxigraph()) > 4000
+    [folder] = (store_dir / "stores").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]

@@ -173,7 +173,10 @@ def current_store(files: list[Path], build: Callable[[Path], int],
     key = content_key(files)
     found = _complete(root, key, hold=True)
     if found is None:
-        found = _build(root, key, build, files, stats)
+        # built once more if `cache clear` removed the new store before it was reopened
+        found = _build(root, key, build, files, stats) or _build(root, key, build, files, stats)
+        if found is None:
+            raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
         try:
             prune_stores(root)
         except OSError:
@@ -235,7 +238,7 @@ def _write_alias(root: Path, fast_key: str, key: str) -> None:
 
 
 def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path],
-           stats: list[os.stat_result]) -> CachedStore:
+           stats: list[os.stat_result]) -> CachedStore | None:
     import shutil
 
     from coprod_kg.graph.precomputed import answer_digests
@@ -264,10 +267,7 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         os.close(held)
-    found = _complete(root, key, hold=True)
-    if found is None:
-        raise InputError(f"{root / 'stores' / key}: the store was built but cannot be read")
-    return found
+    return _complete(root, key, hold=True)  # None: gone since the rename (`cache clear`)
 
 
 TAG_TEXT = (b"%s\n# This file is a cache directory tag created by coprod-kg (its store cache).\n"

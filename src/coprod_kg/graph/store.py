@@ -311,7 +311,7 @@ def open_cached_oxigraph(source_paths: Iterable[Path] | None = None, *,
         if chosen_by_user(store_dir):
             raise
         return _without_cache(paths, allow_federation, error)
-    store = just_built[0] if just_built else _open_cached(cached, paths, allow_federation)
+    store = just_built[-1] if just_built else _open_cached(cached, paths, allow_federation)
     store.allow_federation = allow_federation
     store._cache_lock = cached.lock  # held while the store is open: pruning leaves it alone
     store.answers_folder = cached.folder
