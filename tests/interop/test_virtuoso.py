@@ -19,8 +19,10 @@ from coprod_kg.graph.store import open_store
 from coprod_kg.queries.catalogue import bound_text, query_files, read_query
 from coprod_kg.queries.render import render
 from coprod_kg.settings import Settings
+from later_evidence_cells import CELLS, FIXTURE, later_evidence_cells
 
 GRAPH = "https://w3id.org/coprod-kg/test-graph"
+CELLS_GRAPH = "https://example.org/concat/graph"  # tests/later_evidence_cells.py's graph
 QUERY_FILES = {path.stem: path for path in query_files()}
 FORMATS = ("csv", "tsv", "json", "table")
 # Where Virtuoso 7.2.5 answers wrongly, with the reason (also in the README).
@@ -37,14 +39,15 @@ VIRTUOSO_WRONG = {
 VIRTUOSO_SHORT_LISTS = {"review-statements", "vocabulary-statements"}
 
 
-def load(*options: str) -> None:
-    result = CliRunner().invoke(cli, ["load", *options])
+def load(*options: str, source: str | None = None) -> None:
+    sources = ["--source", source] if source else []
+    result = CliRunner().invoke(cli, [*sources, "load", *options])
     assert result.exit_code == 0, result.output
 
 
-def virtuoso_load_options(server) -> list[str]:
+def virtuoso_load_options(server, graph: str = GRAPH) -> list[str]:
     return ["--endpoint", server.query_url, "--update-endpoint", server.update_url,
-            "--gsp-endpoint", server.gsp_url, "--graph", GRAPH]
+            "--gsp-endpoint", server.gsp_url, "--graph", graph]
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +74,14 @@ def backends(virtuoso, tmp_path_factory):
 
 def test_load_publishes_every_triple_into_the_named_graph(backends) -> None:
     assert len(backends["virtuoso"]) == len(backends["memory"]) > 1000
+
+
+def test_later_evidence_parts_are_in_the_order_of_their_texts(virtuoso_server) -> None:
+    """The same cells as rdflib and Oxigraph (tests/queries/test_concatenated_cells.py)."""
+    load(*virtuoso_load_options(virtuoso_server, CELLS_GRAPH), source=str(FIXTURE))
+    store = RemoteStore(sibling_endpoints(virtuoso_server.default_graph_url(CELLS_GRAPH)),
+                        timeout=60)
+    assert later_evidence_cells(store) == CELLS
 
 
 def test_loading_twice_leaves_the_same_graph(virtuoso_server, backends) -> None:
