@@ -27,8 +27,6 @@ QUERY_FILES = {path.stem: path for path in query_files()}
 FORMATS = ("csv", "tsv", "json", "table")
 # Where Virtuoso 7.2.5 answers wrongly, with the reason (also in the README).
 VIRTUOSO_WRONG = {
-    "case-studies": "Virtuoso 7.2.5 joins the ordered sub-selects inside OPTIONAL "
-                    "(GROUP_CONCAT over SELECT ... ORDER BY) with the wrong case studies",
     "evidence-map": "Virtuoso 7.2.5 carries BIND values of one UNION branch into the rows of "
                     "the other and repeats rows (a review outcome labelled 'later evidence')",
 }
