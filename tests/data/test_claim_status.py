@@ -319,6 +319,7 @@ TABLE_NOTES = [
     ("claim-status", (), "claimStatus, statusRank", False),
     ("later-evidence", (), "relation, relationLabel, rationale", True),
     ("case-studies-by-principle", (), "strength, rationale", False),
+    ("learning-points", ("caseStudy=cs:accelerated-ebcd",), "ambiguityNote", False),
 ]
 
 

@@ -15,6 +15,9 @@ EXAMPLE_VALUES = {"quote-search": {"text": "complaints"}}
 # further values that reach rows the defaults do not (CORE: a protocol's expected outcomes)
 MORE_VALUES = [
     ("case-study-outcomes", {"caseStudy": "https://w3id.org/coprod-kg/id/case-study/core-study"}),
+    # a learning point with our note (ambiguity 4)
+    ("learning-points",
+     {"caseStudy": "https://w3id.org/coprod-kg/id/case-study/accelerated-ebcd"}),
 ]
 
 

@@ -531,6 +531,8 @@ CURATED_ON_PAGES = [
          ?cs cpo:hasOutcome ?outcome . ?outcome cpo:ambiguityNote ?text }"""),
     ("case study note", """SELECT ?cs ?text ("Curator's notes (our reading)" AS ?label) WHERE {
          ?cs a cpo:CaseStudy ; cpo:ambiguityNote ?text }"""),
+    ("learning point note", """SELECT ?cs ?text ("Our note:" AS ?label) WHERE {
+         ?cs cpo:hasLearningPoint ?point . ?point cpo:ambiguityNote ?text }"""),
 ]
 
 

@@ -517,6 +517,26 @@ def test_q10_through_the_cli(runner):
     )
 
 
+SYNERGY_NOTE = ("This learning point on 'partnership synergy' describes a different review (of "
+                "participatory research), not the Locock study.")  # ambiguity 4
+
+
+def test_q10_a_learning_points_ambiguity_note_is_in_its_row(store):
+    """Our note where the review's text is ambiguous stands beside the point it is about."""
+    rows = library_rows(store, "learning-points", caseStudy="cs:accelerated-ebcd")
+    assert project(rows, "position", "ambiguityNote") == [(1, None), (2, SYNERGY_NOTE),
+                                                          (3, None)]
+    assert rows[1]["label"].startswith("Partnership synergy brings many benefits")
+    oxleas = library_rows(store, "learning-points", caseStudy="cs:oxleas-ebcd")
+    assert [row["ambiguityNote"] for row in oxleas] == [None] * 4
+
+
+def test_q10_the_note_through_the_cli(runner):
+    rows = cli_rows(runner, "learning-points", caseStudy="cs:accelerated-ebcd")
+    assert project(rows, "position", "ambiguityNote") == [(1, None), (2, SYNERGY_NOTE),
+                                                          (3, None)]
+
+
 def test_q10_a_case_study_without_learning_points_gives_no_rows(store):
     assert library_rows(store, "learning-points", caseStudy="cs:popp") == []
 

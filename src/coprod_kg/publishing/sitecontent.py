@@ -135,7 +135,8 @@ def _case_studies(store, grades: dict[str, dict]) -> list[dict]:
     outcomes = _by(merge_rows(select(store, "site-outcomes"), "outcome",
                               multi=("note", "populationLabel")), "caseStudy")
     figures = _by(merge_rows(select(store, "site-programme-figures"), "figure"), "caseStudy")
-    points = _by(merge_rows(select(store, "site-learning-points"), "point"), "caseStudy")
+    points = _by(merge_rows(select(store, "site-learning-points"), "point", multi=("note",)),
+                 "caseStudy")
     later = _by(select(store, "site-later-evidence"), "caseStudy")
     structure = _by(merge_rows(select(store, "site-review-structure"), "item", multi=("who",)),
                     "caseStudy")

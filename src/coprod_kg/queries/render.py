@@ -210,6 +210,7 @@ OUR_READING = {
     "gradedAs": "evidence-grades", "laterGrade": "evidence-grades",
     "strength": "case-studies-by-principle", "rationale": "",
     "inferredDesign": "study-designs", "inferenceRationale": "",
+    "ambiguityNote": "ambiguities",
 }
 LATER_WORDS = ("laterFinding", "finding")
 
