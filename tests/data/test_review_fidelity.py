@@ -421,7 +421,10 @@ ORGANISATION_ROLES = [
     ("cs:age-uk-personalised-integrated-care", "agent:age-uk", "roletype:staffed-named-role", 8),
 ]
 ROLE_COLUMNS = ["caseStudy", "caseStudyLabel", "organisation", "organisationLabel", "role",
-                "roleLabel", "quote", "page"]
+                "roleLabel", "quote", "page", "ambiguityNote"]
+# our note where the review names an organisation otherwise than its label (ambiguity 2)
+OXLEAS_NOTE = ("The review calls it Oxleas NHS Mental Health Trust; the legal name is Oxleas NHS "
+               "Foundation Trust.")
 
 
 def role_row(row: dict) -> tuple:
@@ -439,6 +442,7 @@ def test_organisation_roles_through_the_library(backend, normalised_review):
     assert [role_row(r) for r in rows] == ORGANISATION_ROLES
     assert [r["roleLabel"] for r in rows] == ["Led", "Co-managed", "Designated", "Set up",
                                               "Staffed a named role"]
+    assert [r["ambiguityNote"] for r in rows] == [OXLEAS_NOTE, None, None, None, None]
     for row in rows:
         assert normalise_quote(row["quote"]) in normalised_review
 

@@ -26,6 +26,9 @@ def test_every_query_holds_the_shared_blocks_as_written_once(path):
 # its notes through the shared block (the claims: also its status)
 SHARED = {
     "learning-points": ["notes ?point ?ambiguityNote"],
+    "case-studies": ["notes ?caseStudy ?ambiguityNote cpo:organisation cpo:programme"],
+    "further-resources": ["notes ?resource ?ambiguityNote"],
+    "organisation-roles": ["notes ?organisation ?ambiguityNote"],
 }
 
 

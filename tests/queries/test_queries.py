@@ -246,6 +246,45 @@ def test_q2_case_studies(store):
 def test_q2_through_the_cli(runner):
     rows = cli_rows(runner, "case-studies")
     assert project(rows, "number", "caseStudy", "label", "page") == CASE_STUDIES
+    assert [row["ambiguityNote"] for row in rows] == CASE_STUDY_NOTES
+
+
+# Our notes on each case study and on its organisations and programme (our curation), in the
+# order of their texts: ambiguity 2 (the review's "Oxleas NHS Mental Health Trust") among them.
+OXLEAS_NOTES = [
+    "The review calls it Oxleas NHS Mental Health Trust; the legal name is Oxleas NHS "
+    "Foundation Trust.",
+    "The review calls the organisation Oxleas NHS Mental Health Trust; its legal name is Oxleas "
+    "NHS Foundation Trust. The review names no study design: the figures are those of the "
+    "King's Fund toolkit case study.",
+    "The review gives no start date for EBCD at Oxleas: 2012 is the year senior management and "
+    "staff decided to make improvements to the ward (recorded as that decision, not as a "
+    "start), and EBCD started only after six months of meetings with patients.",
+]
+POPP_NOTES = [
+    "The review spells the programme both 'Partnerships' and 'Partnership' for Older People "
+    "Projects, and drops the national evaluation's hedges (the range £0.80-£1.60 for the £1.20 "
+    "benefit; 'seemingly' for the fall in overnight stays).",
+    "The review spells the programme both 'Partnerships' and 'Partnership' for Older People "
+    "Projects.",
+]
+CASE_STUDY_NOTES = [
+    " | ".join(OXLEAS_NOTES),
+    " | ".join(POPP_NOTES),
+    "In the extracted text the 'Impact and outcomes' block stands before the case study's own "
+    "Background; the page is 7 by the overview table. The review does not say which Australian "
+    "evaluations found the 30% cost reduction.",
+    "The review gives no time frame and no comparison group for the figures observed among the "
+    "first 325 older people.",
+    None,
+    None,
+]
+
+
+def test_q2_the_notes_on_each_case_study_and_its_organisations(store):
+    rows = library_rows(store, "case-studies")
+    assert [row["ambiguityNote"] for row in rows] == CASE_STUDY_NOTES
+    assert "Oxleas NHS Mental Health Trust" in rows[0]["ambiguityNote"]
 
 
 # --------------------------------------------------------------------------
@@ -555,6 +594,23 @@ def test_q11_further_resources(store):
 def test_q11_through_the_cli(runner):
     rows = cli_rows(runner, "further-resources")
     assert [(r["position"], r["title"], expanded(r["link"])) for r in rows] == FURTHER_RESOURCES
+    assert [r["ambiguityNote"] for r in rows] == FURTHER_RESOURCE_NOTES
+
+
+# our notes, as on the site's references page: ambiguities 5 and 6
+FURTHER_RESOURCE_NOTES = [
+    "The event's six principles are principles for engaging people and communities, not the "
+    "six co-production elements on the review's first page.",
+    "The link goes to the toolkit's Case Study 1 page (Oxleas), not to the toolkit's home page.",
+    None, None, None, None, None,
+]
+
+
+def test_q11_the_notes_on_the_further_resources(store):
+    rows = library_rows(store, "further-resources")
+    assert [r["ambiguityNote"] for r in rows] == FURTHER_RESOURCE_NOTES
+    site = library_rows(store, "site-further-resources")
+    assert [r["note"] for r in site] == FURTHER_RESOURCE_NOTES
 
 
 # --------------------------------------------------------------------------
