@@ -336,3 +336,15 @@ def test_cli_tables_label_our_reading(runner, name, params, columns, later):
     assert ("The later source's words, not the review's" in notes) == later
     plain = runner.invoke(cli, [*args, "--format", "csv"])
     assert "Our reading" not in plain.stdout
+
+
+def test_the_unlinked_social_care_costs_carry_our_note_why(bundled_graph: Graph):
+    """Audit of 2026-12-07: the reason the 8% social care cost reduction has no later
+    evidence was only a Turtle comment; it is our note on the outcome (curation by its
+    predicate), and the outcome stays unlinked."""
+    outcome = URIRef(OUT + "age-uk-social-care-costs")
+    notes = [str(n) for n in bundled_graph.objects(outcome, CPO.ambiguityNote)]
+    assert len(notes) == 1
+    assert "'emergency admissions or costs'" in notes[0]
+    assert "does not say whether these costs include social care" in notes[0]
+    assert list(bundled_graph.subjects(CPO.aboutClaim, outcome)) == []

@@ -454,3 +454,29 @@ def test_every_case_study_and_later_source_is_a_report_of_exactly_one_marked_stu
         assert len(list(bundled_graph.subjects(CPO.studyReport, report))) == 1, report
     studies = set(bundled_graph.subjects(RDF.type, CPO.Study))
     assert studies <= marked_nodes(bundled_graph)
+
+
+# Wordings the audit of 2026-12-07 found in the studies' and risk-of-bias rationales: a
+# citation the review does not make (it gives two references for the whole of case study 2
+# and credits no figure to either) and words the reference file does not give.
+STUDY_OVERSTATEMENTS = [
+    ("study/popp-national-evaluation", "every outcome the review reports"),
+    ("study/popp-national-evaluation", "as its source"),
+    ("risk-of-bias-record/popp-national-evaluation", "the review's POPP outcomes and the "
+                                                     "findings"),
+    ("study/age-uk-personalised-integrated-care", "own programme page"),
+    ("study/age-uk-personalised-integrated-care", "other authors"),
+    ("study/nuffield-trust-2019", "independent"),
+]
+
+
+@pytest.mark.parametrize(("node", "wording"), STUDY_OVERSTATEMENTS)
+def test_no_study_rationale_says_more_than_the_sources(bundled_graph: Graph, node, wording):
+    rationale = bundled_graph.value(URIRef(ID + node), CPO.rationale)
+    assert rationale is not None and wording.lower() not in str(rationale).lower()
+
+
+def test_the_popp_study_rationale_says_the_figures_are_credited_by_us(bundled_graph: Graph):
+    rationale = str(bundled_graph.value(URIRef(ID + "study/popp-national-evaluation"),
+                                        CPO.rationale))
+    assert "two references" in rationale and "our choice" in rationale

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from coprod_kg.graph import sources
 from coprod_kg.text import normalise_quote
@@ -343,3 +343,13 @@ def test_every_external_identifier_is_confirmed(bundled_graph: Graph, reference_
 def test_unconfirmed_identifiers_stay_out(bundled_graph: Graph):
     text = " ".join(str(t) for triple in bundled_graph for t in triple)
     assert "Q1436668" not in text  # Wikidata RCT item: probable, not fully confirmed
+
+
+def test_the_lac_caseload_says_what_the_review_says(review_data: Graph):
+    """Audit of 2026-12-07: the review says 'Supporting between 50-60 individuals', not
+    'each coordinator'; our per-coordinator reading is a note, not the figure's wording."""
+    caseload = iri("figure", "lac-caseload")
+    words = (str(review_data.value(caseload, RDFS.label)) + " "
+             + str(review_data.value(caseload, CPO.figureOf))).lower()
+    assert "each" not in words and "per " not in words
+    assert "per coordinator" in str(review_data.value(caseload, CPO.ambiguityNote))

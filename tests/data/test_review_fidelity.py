@@ -207,7 +207,7 @@ def test_the_structure_files_are_found():
 
 def test_every_structured_quote_is_verbatim_in_the_review(structure, normalised_review):
     quotes = list(structure.subject_objects(CPO.quote))
-    assert len(quotes) == 49
+    assert len(quotes) == 50  # with the King's Fund event's November 2016 (audit, 2026-12-07)
     missing = [f"{s}: {q[:60]!r}" for s, q in quotes if normalise_quote(q) not in normalised_review]
     assert missing == []
 
@@ -217,7 +217,7 @@ def test_every_structured_statement_is_reported_in_the_review_on_its_case_studys
     kinds = (CPO.ApproachComponent, CPO.OrganisationRole, CPO.MethodologyStep,
              CPO.EvidenceScope, CPO.ResourceFigure, CPO.ReviewStatement, CPO.DatedEvent)
     nodes = {s for kind in kinds for s in structure.subjects(RDF.type, kind)}
-    assert len(nodes) == 44
+    assert len(nodes) == 45
     for subject in nodes:
         assert structure.value(subject, CPO.reportedIn) == node("cpr:review"), subject
         case = structure.value(subject, CPO.caseStudy)
@@ -327,6 +327,7 @@ def test_australia_is_used(bundled_graph):
 
 # (figure, further resource, count, start, end, year)
 RESOURCE_FIGURES = [
+    ("rfig:kings-fund-event-date", "cpr:further-resource-1", None, None, None, "2016-11"),
     ("rfig:nesta-catalogue-case-studies", "cpr:further-resource-3", "20", None, None, None),
     ("rfig:co-creating-health-sites", "cpr:further-resource-4", "8", None, None, None),
     ("rfig:co-creating-health-period", "cpr:further-resource-4", None, "2007", "2012", None),
