@@ -22,4 +22,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 def printable(text: str) -> str:
     """`text` safe for a terminal: control characters (escape sequences that retitle the
     window or move the cursor, bidirectional overrides) shown as `\\xNN` / `\\uNNNN`."""
+    if text.isprintable():  # no character _CONTROL matches is printable (a test checks it)
+        return text
     return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)

@@ -121,20 +121,57 @@ def term_view(term) -> TermView | None:
     `to_rdflib` (simple literals have no datatype, decimals keep a fraction)."""
     if term is None:
         return None
+    try:
+        viewer = _VIEWERS[type(term)]
+    except KeyError:
+        viewer = _VIEWERS[type(term)] = _viewer_for(term)
+    return viewer(term)
+
+
+# a term's type -> the function that views it (one dict look-up per term, not an import and
+# a chain of isinstance)
+_VIEWERS: dict[type, Callable[[Any], TermView]] = {}
+
+
+def _viewer_for(term) -> Callable[[Any], TermView]:
     import pyoxigraph
 
     if isinstance(term, pyoxigraph.NamedNode):
-        return TermView("uri", term.value)
+        return lambda named: TermView("uri", named.value)
     if isinstance(term, pyoxigraph.BlankNode):
-        return TermView("bnode", term.value)
+        return lambda blank: TermView("bnode", blank.value)
     if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return TermView("literal", term.value, None, term.language)
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return TermView("literal", term.value)
-        return TermView("literal", lexical_form(term.value, datatype), datatype)
-    return _rdflib_term_view(term)
+        return _literal_view
+    return _rdflib_term_view
+
+
+def _literal_view(term) -> TermView:
+    if term.language:
+        return TermView("literal", term.value, None, term.language)
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return TermView("literal", term.value)
+    return TermView("literal", lexical_form(term.value, datatype), datatype)
+
+
+def column_values(result: QueryResult, function: Callable[[Any], T],
+                  unbound: T) -> list[list[T]]:
+    """Each column of the rows as `function(term)`, `unbound` for an unbound cell; computed
+    once per distinct term of a column (equal terms render alike in both libraries)."""
+    if not result.terms or not result.variables:
+        return [[] for _ in result.variables]
+    columns = []
+    for column in zip(*result.terms, strict=True):
+        values: dict[Any, T] = dict.fromkeys(column)  # type: ignore[arg-type]
+        for term in values:
+            values[term] = unbound if term is None else function(term)
+        columns.append([values[term] for term in column])
+    return columns
+
+
+def rows_of(columns: list[list[T]], count: int) -> list[tuple[T, ...]]:
+    """The rows of `column_values` (`count` empty rows when there is no column)."""
+    return list(zip(*columns, strict=True)) if columns else [()] * count
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
