@@ -203,6 +203,27 @@ def test_money_outcomes_show_the_status(runner):
     }
 
 
+def test_programme_figures_show_the_status(runner):
+    """A programme figure is a claim too: "Over 260,000 people" is supported (audit item 9)."""
+    rows = cli_csv(runner, "programme-figures", "caseStudy=cs:popp")
+    assert project(rows, "figure", "claimStatus", "laterEvidence", "laterFinding",
+                   "laterGrade") == [
+        ("fig:popp-core-services", "", "", "", ""),
+        ("fig:popp-first-round-sites", "", "", "", ""),
+        ("fig:popp-pilot-sites", "", "", "", ""),
+        ("fig:popp-reach", "supported", "le:popp-evaluation-users",
+         "264,637 people used POPP services", "Descriptive or reported figure"),
+        ("fig:popp-second-round-sites", "", "", "", ""),
+        ("fig:popp-upstream-projects", "", "", "", ""),
+    ]
+    every = cli_csv(runner, "programme-figures")
+    claims = {r["figure"]: r["claimStatus"] for r in every if r["claimStatus"]}
+    assert claims == {k: v for k, v in CLAIM_STATUS.items() if k.startswith("fig:")}
+    site = cli_csv(runner, "site-programme-figures")
+    assert {r["figure"]: r["claimStatus"] for r in site if r["claimStatus"]} == claims
+    assert len(site) == len({r["figure"] for r in site}) == len(every)
+
+
 def test_core_expected_outcome_shows_the_trial_result_and_its_grade(runner):
     rows = cli_csv(runner, "outcomes-by-category", "category=cat:psychosocial-recovery")
     assert project(rows, "outcome", "claimStatus", "laterEvidence", "laterFinding",
@@ -317,6 +338,7 @@ TABLE_NOTES = [
     ("outcomes-by-category", ("category=cat:psychosocial-recovery",), "claimStatus, laterGrade",
      True),
     ("claim-status", (), "claimStatus, statusRank", False),
+    ("programme-figures", ("caseStudy=cs:popp",), "claimStatus, laterGrade", True),
     ("later-evidence", (), "relation, relationLabel, rationale", True),
     ("case-studies-by-principle", (), "strength, rationale", False),
     ("learning-points", ("caseStudy=cs:accelerated-ebcd",), "ambiguityNote", False),

@@ -569,6 +569,22 @@ def test_each_outcome_shows_its_status_as_our_reading(site, case, outcome, statu
     assert f"Later evidence (our reading) {status}" in _plain(article.group(1))
 
 
+def test_a_programme_figure_shows_its_status_as_our_reading(site):
+    """fig:popp-reach ("Over 260,000 people...") is supported by the national evaluation."""
+    page = (site / "case-studies" / "popp.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="data">\s*<caption id="figures-caption".*?</table>', page,
+                      re.S).group(0)
+    assert "Later evidence (our reading)" in _plain(table.split("</thead>")[0])
+    def last_cell(anchor: str) -> str:
+        row = re.search(rf'<tr id="{anchor}">(.*?)</tr>', table, re.S).group(1)
+        return re.findall(r"<td>(.*?)</td>", row, re.S)[-1]
+
+    cell = last_cell("popp-reach")
+    assert cell == ('<a href="#popp-evaluation-users">Supported</a>; the later evidence\'s '
+                    "grade: Descriptive or reported figure")
+    assert last_cell("popp-pilot-sites") == "No later evidence"
+
+
 def test_the_gap_map_shows_the_contradicted_outcome(pages):
     text = " ".join(pages["gap-map.html"].plain_text.split())
     assert ("Case study 4, Age UK Personalised Integrated Care Programme: 26% reduction in "

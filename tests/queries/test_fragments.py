@@ -29,6 +29,12 @@ SHARED = {
     "case-studies": ["notes ?caseStudy ?ambiguityNote cpo:organisation cpo:programme"],
     "further-resources": ["notes ?resource ?ambiguityNote"],
     "organisation-roles": ["notes ?organisation ?ambiguityNote"],
+    "programme-figures": ["claim-status ?figure"],
+    "site-programme-figures": ["claim-status ?figure"],
+    "money-outcomes": ["claim-status ?outcome"],
+    "case-study-outcomes": ["claim-status ?outcome"],
+    "outcomes-by-category": ["claim-status ?outcome"],
+    "site-outcomes": ["claim-status ?outcome"],
 }
 
 
