@@ -309,7 +309,8 @@ STATED_AND_INFERRED = [
     # case study, design the review states, design we infer (None: none inferred)
     ("oxleas-ebcd", "not-stated", "service-improvement-case-study"),
     ("popp", "not-stated", "national-programme-evaluation"),
-    ("local-area-coordination", "programme-evaluation", None),
+    # the review credits "evaluations of the LAC service in Australia" with one figure only
+    ("local-area-coordination", "not-stated", "programme-evaluation"),
     ("age-uk-personalised-integrated-care", "not-stated", "uncontrolled-participant-follow-up"),
     ("accelerated-ebcd", "ethnographic-process-evaluation", None),
     ("core-study", "stepped-wedge-cluster-rct", None),
@@ -319,9 +320,21 @@ STATED_AND_INFERRED = [
 LATER_EVIDENCE_DESIGNS = [
     # later evidence, design the reference file states, design we infer
     ("springham-robert-2015-complaints", "not-stated", "service-improvement-case-study"),
-    ("nuffield-trust-2019-admissions", "programme-evaluation", None),
+    # the reference file states no design for these (audit of 2026-12-07): ours, marked
+    ("nuffield-trust-2019-admissions", "not-stated", "programme-evaluation"),
+    ("popp-evaluation-users", "not-stated", "national-programme-evaluation"),
+    ("popp-evaluation-benefit-range", "not-stated", "national-programme-evaluation"),
+    ("popp-evaluation-overnight-stays-hedge", "not-stated", "national-programme-evaluation"),
     ("palmer-2021-core-recovery", "stepped-wedge-cluster-rct", None),
+    ("locock-2014-hsdr-participants", "qualitative-study", None),  # its title says so
 ]
+
+
+def test_every_later_design_is_in_the_table(bundled_graph: Graph):
+    with_design = {str(s)[len(ID + "later-evidence/"):]
+                   for s in bundled_graph.subjects(RDF.type, CPO.LaterEvidence)
+                   if (s, CPO.studyDesign, None) in bundled_graph}
+    assert with_design == {row[0] for row in LATER_EVIDENCE_DESIGNS}
 
 
 @pytest.mark.parametrize(("evidence", "stated", "inferred"), LATER_EVIDENCE_DESIGNS)

@@ -485,7 +485,7 @@ def test_q7_through_the_cli(runner):
 DESIGNS = [
     (1, "Not stated", "Evaluated", "Service improvement case study"),
     (2, "Not stated", "Evaluated", "National programme evaluation"),
-    (3, "Programme evaluation (design not stated)", "Evaluated", None),
+    (3, "Not stated", "Evaluated", "Programme evaluation (design not stated)"),
     (4, "Not stated", "Evaluated",
      "Observation of programme participants, no comparison group named"),
     (5, "Ethnographic process evaluation", "Evaluated", None),

@@ -261,7 +261,7 @@ CASE_STUDY_FIELDS: list[Field] = [
           '"In 2012, Senior management and staff in Oxleas NHS Mental Health Trust decided to '
           'make improvements to the ward"'),
     Field("study_design", CPO + "studyDesign", "ref",
-          "The design of the study behind the evidence (programme-evaluation if not stated).",
+          "The design the review states for the study (not-stated if it names none).",
           "service-improvement-case-study", many=True, recommended=True, ref=DESIGN),
     Field("evidence_status", CPO + "evidenceStatus", "ref", "How far the evidence has come.",
           "evaluated", many=True, recommended=True, ref=STATUS),
