@@ -96,12 +96,19 @@ VOICE_OF = [
     (ID + "principle/asset-based", "review"),
     (ID + "principles", "review"),  # the review's six elements: it quotes the review
     (ID + "reference/popp-national-evaluation", "review"),  # R3, cited by the review
+    (ID + "agent/robert-g", "review"),  # an author of R5 only
+    (ID + "agent/palmer-vj", "review"),  # an author of R6 only
     (ID + "review", "review"),
     # what later publications say
     (ID + "later-evidence/nuffield-trust-2019-admissions", "later-evidence"),
     (ID + "later-evidence-figure/palmer-2021-ras-r-difference", "later-evidence"),
     (ID + "reference/georghiou-keeble-2019", "later-evidence"),
     (ID + "reference/palmer-2021-core-results", "later-evidence"),
+    # the authors of later publications only, as the reference file names them (one agent per
+    # reference where it does not confirm that a name is one person)
+    (ID + "agent/robert-g-springham-robert-2015", "later-evidence"),
+    (ID + "agent/locock-l-locock-2014-hsdr", "later-evidence"),
+    (ID + "agent/palmer-vj-palmer-2021-core-results", "later-evidence"),
     # our curation
     (ID + "evidence-link/nuffield-trust-2019-age-uk-non-elective-admissions", "curation"),
     (ID + "evidence-link/palmer-2021-core-psychosocial-recovery", "curation"),
