@@ -332,13 +332,15 @@ def test_the_later_evidence_holds_no_judgement(bundled_graph: Graph):
 
 TABLE_NOTES = [
     # query, parameters, the columns named as our reading, later words named too
-    ("outcomes-by-reduction", (), "claimStatus", False),
-    ("case-study-outcomes", (), "claimStatus, laterGrade", True),
-    ("money-outcomes", (), "claimStatus, laterGrade", True),
-    ("outcomes-by-category", ("category=cat:psychosocial-recovery",), "claimStatus, laterGrade",
+    ("outcomes-by-reduction", (), "claimStatus, ambiguityNote", False),
+    ("case-study-outcomes", (), "claimStatus, laterGrade, ambiguityNote", True),
+    ("money-outcomes", (), "claimStatus, laterGrade, ambiguityNote", True),
+    ("outcomes-by-category", ("category=cat:psychosocial-recovery",),
+     "claimStatus, laterGrade, ambiguityNote", True),
+    ("claim-status", (), "claimStatus, statusRank, ambiguityNote", False),
+    ("outcomes-table", (), "attributedSourceKey, attributedSourceTitle, ambiguityNote", False),
+    ("programme-figures", ("caseStudy=cs:popp",), "claimStatus, laterGrade, ambiguityNote",
      True),
-    ("claim-status", (), "claimStatus, statusRank", False),
-    ("programme-figures", ("caseStudy=cs:popp",), "claimStatus, laterGrade", True),
     ("later-evidence", (), "relation, relationLabel, rationale", True),
     ("case-studies-by-principle", (), "strength, rationale", False),
     ("learning-points", ("caseStudy=cs:accelerated-ebcd",), "ambiguityNote", False),
@@ -370,3 +372,109 @@ def test_the_unlinked_social_care_costs_carry_our_note_why(bundled_graph: Graph)
     assert "'emergency admissions or costs'" in notes[0]
     assert "does not say whether these costs include social care" in notes[0]
     assert list(bundled_graph.subjects(CPO.aboutClaim, outcome)) == []
+
+
+# --------------------------------------------------------------------------
+# Our notes on a claim travel with it: every answer and page that shows the claim
+# --------------------------------------------------------------------------
+
+SOCIAL_CARE_NOTE = (
+    "The later evaluation (Georghiou and Keeble 2019, Nuffield Trust) found the programme had "
+    "almost certainly not reduced 'emergency admissions or costs'; the reference file does not "
+    "say whether these costs include social care, so we do not link it to this figure, which "
+    "shows no later evidence.")
+OVERNIGHT_NOTE = ("The national evaluation reports this fall as 'seemingly'; the review drops "
+                  "the hedge.")
+VALUE_NOTE = ("The national evaluation gives a range of £0.80 to £1.60 for this benefit; the "
+              "review gives the central figure only.")
+CASELOAD_NOTE = ("The bullet follows 'Local Area Coordinators act as single points of contact "
+                 "in a defined local area.' and does not say whether the 50-60 individuals are "
+                 "supported by each coordinator; we read it as per coordinator.")
+DEPRESSION_NOTE_START = "The words say fewer people reported being depressed/anxious"
+
+
+def test_money_outcomes_carry_our_notes(runner):
+    rows = cli_csv(runner, "money-outcomes")
+    assert project(rows, "outcome", "ambiguityNote") == [
+        ("out:popp-cost-reduction", ""),
+        ("out:popp-quality-of-life-value", ""),
+        ("out:popp-value-for-money", VALUE_NOTE),
+        ("out:lac-costs", ""),
+        ("out:age-uk-social-care-costs", SOCIAL_CARE_NOTE),
+    ]
+
+
+def test_reductions_carry_our_notes(runner):
+    rows = cli_csv(runner, "outcomes-by-reduction", "minPercent=25")
+    assert project(rows, "outcome", "ambiguityNote") == [
+        ("out:oxleas-complaints", ""),
+        ("out:popp-overnight-stays", OVERNIGHT_NOTE),
+        ("out:age-uk-all-admissions", ""),
+        ("out:lac-costs", ""),
+        ("out:popp-ae-use", ""),
+        ("out:age-uk-non-elective-admissions", ""),
+    ]
+    below = cli_csv(runner, "outcomes-by-reduction", "minPercent=8")
+    assert {r["outcome"]: r["ambiguityNote"] for r in below}[
+        "out:age-uk-social-care-costs"] == SOCIAL_CARE_NOTE
+
+
+def test_case_study_outcomes_and_categories_carry_our_notes(runner):
+    rows = cli_csv(runner, "case-study-outcomes",
+                   "caseStudy=cs:age-uk-personalised-integrated-care")
+    assert {r["outcome"]: r["ambiguityNote"] for r in rows} == {
+        "out:age-uk-all-admissions": "",
+        "out:age-uk-non-elective-admissions": "",
+        "out:age-uk-wellbeing": "",
+        "out:age-uk-volunteering": "",
+        "out:age-uk-social-care-costs": SOCIAL_CARE_NOTE,
+    }
+    costs = cli_csv(runner, "outcomes-by-category", "category=cat:social-care-costs")
+    assert project(costs, "outcome", "ambiguityNote") == [
+        ("out:age-uk-social-care-costs", SOCIAL_CARE_NOTE)]
+
+
+def test_the_quote_behind_an_outcome_carries_our_note(runner):
+    rows = cli_csv(runner, "outcome-quote", "outcome=out:age-uk-social-care-costs")
+    assert project(rows, "quote", "ambiguityNote") == [
+        ("8% reduction in social care costs", SOCIAL_CARE_NOTE)]
+    found = cli_csv(runner, "quote-search", "text=social care costs")
+    assert {(r["subject"], r["field"], r["ambiguityNote"]) for r in found
+            if r["subject"] == "out:age-uk-social-care-costs"} == {
+        ("out:age-uk-social-care-costs", field, SOCIAL_CARE_NOTE)
+        for field in ("label", "quote", "category: Social care costs")}
+
+
+def test_claim_status_and_outcomes_table_carry_our_notes(runner, bundled_graph: Graph):
+    expected = {curie(str(s)): " | ".join(sorted(str(n) for n in
+                                                 bundled_graph.objects(s, CPO.ambiguityNote)))
+                for p in (CPO.hasOutcome, CPO.hasProgrammeFigure)
+                for s in bundled_graph.objects(None, p)}
+    expected = {k: v for k, v in expected.items() if v}
+    assert set(expected) == {"out:age-uk-social-care-costs", "out:popp-overnight-stays",
+                             "out:popp-value-for-money", "out:popp-depression-anxiety",
+                             "fig:lac-caseload"}
+    assert expected["fig:lac-caseload"] == CASELOAD_NOTE
+    assert expected["out:popp-depression-anxiety"].startswith(DEPRESSION_NOTE_START)
+    outcomes = {k: v for k, v in expected.items() if k.startswith("out:")}
+    figures = {"fig:lac-caseload": CASELOAD_NOTE}
+    for query, key, column, notes in [
+            ("claim-status", "claim", "ambiguityNote", expected),
+            ("outcomes-table", "outcome", "ambiguityNote", outcomes),
+            ("programme-figures", "figure", "ambiguityNote", figures),
+            ("site-outcomes", "outcome", "note", outcomes),
+            ("site-programme-figures", "figure", "note", figures)]:
+        rows = cli_csv(runner, query)
+        assert {r[key]: r[column] for r in rows if r[column]} == notes, query
+
+
+def test_outcomes_table_names_the_source_as_our_attribution(runner):
+    """The per-figure source is ours (curation by predicate), not a citation the review makes
+    for the figure: its columns and the query's description say so (audit items 1 and 3)."""
+    rows = cli_csv(runner, "outcomes-table")
+    assert "sourceKey" not in rows[0] and "attributedSourceKey" in rows[0]
+    popp = {r["attributedSourceKey"] for r in rows if r["outcome"].startswith("out:popp-")}
+    assert popp == {"R3"}
+    description = " ".join(get_query("outcomes-table").description.split())
+    assert ("the reference we attribute the figure to (our curation: the review cites its "
+            "references for a whole case study, never for one figure)") in description

@@ -59,4 +59,4 @@ def test_xlsx_cells_that_would_run_as_formulas_are_quote_prefixed_text(written):
 def test_curated_columns_say_so_in_their_header():
     assert [header(c) for c in COLUMNS if header(c) != c] == [
         "domain (our curation)", "design level (our curation)", "status (our curation)",
-        "source (our curation)"]
+        "attributed source (our curation)", "notes (our curation)"]

@@ -64,3 +64,19 @@ def test_a_ratio_in_pounds_finds_its_outcome(indexed, text):
 def test_no_documents_give_no_index():
     """lunr cannot build an index of nothing (it divides by the number of documents)."""
     assert build_index([]) is None
+
+
+def test_an_outcomes_result_carries_our_note(indexed):
+    """Our note on a claim shows wherever the claim does, a search result too (audit item 3)."""
+    documents, _ = indexed
+    notes = {d.url.rsplit("#", 1)[-1]: d.note for d in documents if d.kind == "Outcome"}
+    assert notes["age-uk-social-care-costs"] == (
+        "Our note: The later evaluation (Georghiou and Keeble 2019, Nuffield Trust) found the "
+        "programme had almost certainly not reduced 'emergency admissions or costs'; the "
+        "reference file does not say whether these costs include social care, so we do not…")
+    assert notes["popp-overnight-stays"] == (
+        "Later evidence (our reading): qualified · Our note: The national evaluation reports "
+        "this fall as 'seemingly'; the review drops the hedge.")
+    assert notes["age-uk-non-elective-admissions"] == (
+        "Later evidence (our reading): contradicted")
+    assert notes["age-uk-wellbeing"] == ""

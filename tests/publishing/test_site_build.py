@@ -585,6 +585,38 @@ def test_a_programme_figure_shows_its_status_as_our_reading(site):
     assert last_cell("popp-pilot-sites") == "No later evidence"
 
 
+def test_the_source_of_a_figure_is_labelled_our_attribution(site):
+    """The per-figure source is our attribution, not a citation the review makes for the
+    figure (audit items 1 and 3)."""
+    page = (site / "case-studies" / "popp.html").read_text(encoding="utf-8")
+    article = re.search(r'<article class="outcome" id="popp-overnight-stays">(.*?)</article>',
+                        page, re.S).group(1)
+    assert ("Source (our attribution: the review cites its references for the whole case "
+            "study) R3: ") in _plain(article)
+    assert "Source cited" not in page
+
+
+# an outcome's note (our curation) wherever the outcome is shown: its case-study page, the
+# outcome list, its domain's answer page, the gap map's cell list and its table
+NOTE_PAGES = ["case-studies/age-uk-personalised-integrated-care.html", "outcomes.html",
+              "evidence/costs-and-value.html", "gap-map.html", "gap-map-table.html"]
+
+
+@pytest.mark.parametrize("path", NOTE_PAGES)
+def test_an_outcomes_note_is_shown_wherever_the_outcome_is(site, path):
+    plain = _plain((site / path).read_text(encoding="utf-8"))
+    assert f"Our note: {SOCIAL_CARE_NOTE}" in plain
+    label = "8% reduction in social care costs"
+    assert plain.index(label) < plain.index(f"Our note: {SOCIAL_CARE_NOTE}")
+
+
+def test_a_programme_figures_note_is_in_its_row(site):
+    page = (site / "case-studies" / "local-area-coordination.html").read_text(encoding="utf-8")
+    row = re.search(r'<tr id="lac-caseload">(.*?)</tr>', page, re.S).group(1)
+    assert ("Our note: The bullet follows 'Local Area Coordinators act as single points of "
+            "contact in a defined local area.'") in _plain(row)
+
+
 def test_the_gap_map_shows_the_contradicted_outcome(pages):
     text = " ".join(pages["gap-map.html"].plain_text.split())
     assert ("Case study 4, Age UK Personalised Integrated Care Programme: 26% reduction in "
@@ -612,29 +644,35 @@ NUFFIELD = ("Georghiou T, Keeble E 2019, Almost certainly no reduction in emerge
             "costs, among 1,996 people in eight areas")
 G4 = "G4 Descriptive or reported figure"
 SOURCE = "R4 Personalised Integrated Care Programme"
+SOCIAL_CARE_NOTE = (
+    "The later evaluation (Georghiou and Keeble 2019, Nuffield Trust) found the programme had "
+    "almost certainly not reduced 'emergency admissions or costs'; the reference file does not "
+    "say whether these costs include social care, so we do not link it to this figure, which "
+    "shows no later evidence.")
 AGE_UK_ROWS = [
     (AGE_UK, PIC, "All hospital admissions", "Hospital use",
      "31% reduction in all hospital admissions", "31%", "PERCENT", "Decrease", "", G4,
      "qualified", f"Qualifies: {NUFFIELD}", "31% reduction in all hospital admissions", "8",
-     SOURCE),
+     SOURCE, ""),
     (AGE_UK, PIC, "Non-elective hospital admissions", "Hospital use",
      "26% reduction in non-elective hospital admissions", "26%", "PERCENT", "Decrease", "", G4,
      "contradicted", f"Contradicts: {NUFFIELD}",
-     "26% reduction in non-elective hospital admissions", "8", SOURCE),
+     "26% reduction in non-elective hospital admissions", "8", SOURCE, ""),
     (AGE_UK, PIC, "Social care costs", "Costs and value", "8% reduction in social care costs",
      "8%", "PERCENT", "Decrease", "", G4, "no later evidence", "",
-     "8% reduction in social care costs", "8", SOURCE),
+     "8% reduction in social care costs", "8", SOURCE, SOCIAL_CARE_NOTE),
     (AGE_UK, PIC, "Volunteering", "Wellbeing and recovery",
      "20% of people supported go on to become volunteers themselves", "20%", "PERCENT",
      "Not a change", "", G4, "no later evidence", "",
-     "20% of people supported go on to become volunteers themselves", "8", SOURCE),
+     "20% of people supported go on to become volunteers themselves", "8", SOURCE, ""),
     (AGE_UK, PIC, "Wellbeing", "Wellbeing and recovery", "20% average improvement in wellbeing",
      "20% on average", "PERCENT", "Increase", "", G4, "no later evidence", "",
-     "20% average improvement in wellbeing", "8", SOURCE),
+     "20% average improvement in wellbeing", "8", SOURCE, ""),
 ]
 HEADER = ("case study", "intervention", "category", "domain (our curation)", "outcome", "figure",
           "unit", "direction", "time frame", "design level (our curation)",
-          "status (our curation)", "later evidence", "quote", "page", "source (our curation)")
+          "status (our curation)", "later evidence", "quote", "page",
+          "attributed source (our curation)", "notes (our curation)")
 
 
 def test_outcomes_csv_has_one_row_per_outcome(site, bundled_graph):
@@ -696,8 +734,10 @@ def test_home_page_marks_the_domains_and_the_download_columns_as_ours(site):
     assert ("What the evidence says, by outcome The outcome domains, our grouping of the "
             "review's outcome categories, are our curation (data/curation/map-groupings.ttl). "
             "Hospital use: what the evidence says") in plain
-    assert ("page and source ( coprod-kg query outcomes-table ); the domain, design level, "
-            "status and source are our curation , marked so in their column headers") in plain
+    assert ("page, attributed source and notes ( coprod-kg query outcomes-table ); the domain, "
+            "design level, status, attributed source (the review cites its references for a "
+            "whole case study, not for each figure) and notes are our curation , marked so in "
+            "their column headers") in plain
     assert page.count('<span class="voice">our curation</span>') == 2
 
 

@@ -33,13 +33,14 @@ from coprod_kg.publishing.sitedata import (
 COLUMNS = (
     "case study", "intervention", "category", "domain", "outcome", "figure", "unit",
     "direction", "time frame", "design level", "status", "later evidence", "quote", "page",
-    "source",
+    "attributed source", "notes",
 )
 # Whose each column is, by the voices of publishing.voices: the review's by default. The
 # domain grouping (data/curation/map-groupings.ttl), the design level (grading.ttl), the
-# claim status (from our evidence links) and the per-figure dcterms:source of a claim are
-# our curation; "later evidence" is our link's relation and the later publication's finding.
-CURATED = ("domain", "design level", "status", "source")
+# claim status (from our evidence links), the per-figure dcterms:source of a claim and our
+# notes (cpo:ambiguityNote) are our curation; "later evidence" is our link's relation and the
+# later publication's finding.
+CURATED = ("domain", "design level", "status", "attributed source", "notes")
 CURATION_MARK = "our curation"
 VOICE_NOTES = {
     "domain": "Our curation: the outcome domain we group the category into "
@@ -48,7 +49,11 @@ VOICE_NOTES = {
                     "the outcome's own, else its case study's).",
     "status": "Our curation: our reading of the later evidence about the outcome "
               "(queries/claim-status.rq).",
-    "source": "Our curation: the reference we attribute the figure to.",
+    "attributed source": "Our curation: the reference we attribute the figure to; the review "
+                         "cites its references for a whole case study, never for one figure.",
+    "notes": "Our curation: our notes on the outcome (cpo:ambiguityNote), where the review's "
+             "text is ambiguous or later evidence bears on it without a link; several "
+             "joined with \" | \".",
     "later evidence": "The relation (supports, qualifies, contradicts) is our curation; the "
                       "finding is the later publication's.",
 }
@@ -80,7 +85,8 @@ def outcome_rows(store) -> list[dict[str, str]]:
 
 def _row(row: dict) -> dict[str, str]:
     level = row["designLevel"]
-    source = " ".join(part for part in (row["sourceKey"], row["sourceTitle"]) if part)
+    source = " ".join(part for part in (row["attributedSourceKey"],
+                                        row["attributedSourceTitle"]) if part)
     return {
         "case study": case_name(row["caseNumber"], row["caseLabel"]),
         "intervention": row["interventionLabel"] or "",
@@ -96,7 +102,8 @@ def _row(row: dict) -> dict[str, str]:
         "later evidence": row["laterEvidence"] or "",
         "quote": row["quote"] or "",
         "page": "" if row["page"] is None else str(row["page"]),
-        "source": source,
+        "attributed source": source,
+        "notes": row["ambiguityNote"] or "",
     }
 
 

@@ -47,6 +47,14 @@ def _excerpt(text: str | None, *, quote: bool = False) -> str:
     return f"\u201c{text}\u201d" if quote and text else text
 
 
+def _outcome_note(outcome: dict) -> str:
+    """Our reading of an outcome, shown apart: how later evidence bears on it, our notes."""
+    parts = [f"Later evidence (our reading): {outcome['claimStatus']}"
+             if outcome.get("claimStatus") else ""]
+    parts += [f"Our note: {_excerpt(note)}" for note in outcome.get("note", [])]
+    return " · ".join(part for part in parts if part)
+
+
 def search_documents(content) -> list[SearchDocument]:
     """Every searchable thing of the site, in page order."""
     categories = {item.iri: item for item in content.gap_map.categories}
@@ -100,8 +108,7 @@ def _case_study_documents(study: dict, categories: dict) -> list[SearchDocument]
                        outcome.get("laterFinding"), name),
             excerpt=(_excerpt(outcome["quote"], quote=True) if outcome.get("quote")
                      else _excerpt(outcome.get("figure_text"))),
-            note=(f"Later evidence (our reading): {outcome['claimStatus']}"
-                  if outcome.get("claimStatus") else "")))
+            note=_outcome_note(outcome)))
     for evidence in study["later_evidence"]:
         documents.append(SearchDocument(
             url=f"{page}#{slug_of(evidence['evidence'])}", title="; ".join(evidence["claimLabel"]),

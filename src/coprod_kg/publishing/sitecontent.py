@@ -134,7 +134,8 @@ def _case_studies(store, grades: dict[str, dict]) -> list[dict]:
     facets = _by(select(store, "site-case-study-facets"), "caseStudy")
     outcomes = _by(merge_rows(select(store, "site-outcomes"), "outcome",
                               multi=("note", "populationLabel")), "caseStudy")
-    figures = _by(merge_rows(select(store, "site-programme-figures"), "figure"), "caseStudy")
+    figures = _by(merge_rows(select(store, "site-programme-figures"), "figure", multi=("note",)),
+                  "caseStudy")
     points = _by(merge_rows(select(store, "site-learning-points"), "point", multi=("note",)),
                  "caseStudy")
     later = _by(select(store, "site-later-evidence"), "caseStudy")

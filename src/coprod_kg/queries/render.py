@@ -221,6 +221,7 @@ OUR_READING = {
     "strength": "case-studies-by-principle", "rationale": "",
     "inferredDesign": "study-designs", "inferenceRationale": "",
     "ambiguityNote": "ambiguities",
+    "attributedSourceKey": "", "attributedSourceTitle": "",
 }
 LATER_WORDS = ("laterFinding", "finding")
 
@@ -236,8 +237,8 @@ def voice_notes(variables, width: int = 80) -> str:
                      in variables else "")
         sources = [rationale] if rationale else []
         sources += [f"coprod-kg query {name}" for name in where]
-        notes.append(f"Our reading (curation, not the review's words): {', '.join(ours)}; "
-                     f"the rationale: {'; '.join(sources)}.")
+        why = f"; the rationale: {'; '.join(sources)}" if sources else ""
+        notes.append(f"Our reading (curation, not the review's words): {', '.join(ours)}{why}.")
     if later:
         notes.append(f"The later source's words, not the review's: {', '.join(later)}.")
     return "".join(textwrap.fill(note, max(width, 40)) + "\n" for note in notes)
