@@ -610,6 +610,15 @@ def test_an_outcomes_note_is_shown_wherever_the_outcome_is(site, path):
     assert plain.index(label) < plain.index(f"Our note: {SOCIAL_CARE_NOTE}")
 
 
+@pytest.mark.parametrize("path", ["index.html", "principles/index.html",
+                                  "principles/asset-based.html"])
+def test_the_note_on_the_list_of_principles_is_shown_with_them(site, path):
+    plain = _plain((site / path).read_text(encoding="utf-8"))
+    note = ("Our note: The review cites coproductionnetwork.com for the six elements; elsewhere "
+            "they are attributed to Nesta (2012).")
+    assert plain.count(note) == 1
+
+
 def test_a_programme_figures_note_is_in_its_row(site):
     page = (site / "case-studies" / "local-area-coordination.html").read_text(encoding="utf-8")
     row = re.search(r'<tr id="lac-caseload">(.*?)</tr>', page, re.S).group(1)

@@ -26,14 +26,20 @@ def test_every_query_holds_the_shared_blocks_as_written_once(path):
 # its notes through the shared block (the claims: also its status)
 SHARED = {
     "learning-points": ["notes ?point ?ambiguityNote"],
+    "principles": ["notes ?principle ?ambiguityNote skos:inScheme"],
+    "outcomes-table": ["notes ?outcome ?ambiguityNote"],
+    "claim-status": ["notes ?claim ?ambiguityNote"],
+    "outcome-quote": ["notes ?outcome ?ambiguityNote"],
+    "outcomes-by-reduction": ["notes ?outcome ?ambiguityNote"],
+    "quote-search": ["notes ?subject ?ambiguityNote"],
     "case-studies": ["notes ?caseStudy ?ambiguityNote cpo:organisation cpo:programme"],
     "further-resources": ["notes ?resource ?ambiguityNote"],
     "organisation-roles": ["notes ?organisation ?ambiguityNote"],
-    "programme-figures": ["claim-status ?figure"],
+    "programme-figures": ["claim-status ?figure", "notes ?figure ?ambiguityNote"],
     "site-programme-figures": ["claim-status ?figure"],
-    "money-outcomes": ["claim-status ?outcome"],
-    "case-study-outcomes": ["claim-status ?outcome"],
-    "outcomes-by-category": ["claim-status ?outcome"],
+    "money-outcomes": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
+    "case-study-outcomes": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
+    "outcomes-by-category": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
     "site-outcomes": ["claim-status ?outcome"],
 }
 

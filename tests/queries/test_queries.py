@@ -225,6 +225,17 @@ def test_q1_through_the_cli(runner):
     assert project(cli_rows(runner, "principles"), "position", "principle", "label") == PRINCIPLES
 
 
+# our note on the review's list of the six elements, beside each of them (our curation)
+PRINCIPLES_NOTE = ("The review cites coproductionnetwork.com for the six elements; elsewhere they "
+                   "are attributed to Nesta (2012). The page of the review on which they stand is "
+                   "not given in the extracted text.")
+
+
+def test_q1_each_principle_carries_the_note_on_the_list(store):
+    rows = library_rows(store, "principles")
+    assert [row["ambiguityNote"] for row in rows] == [PRINCIPLES_NOTE] * 6
+
+
 # --------------------------------------------------------------------------
 # Question 2 - case studies with page, organisation or programme, population, reference
 # --------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class SiteContent:
 def collect(store) -> SiteContent:
     """Run the site's stored queries and arrange their rows for the templates."""
     check_figures(store)
-    principles = merge_rows(select(store, "site-principles"), "principle")
+    principles = merge_rows(select(store, "site-principles"), "principle", multi=("note",))
     for principle in principles:
         principle["slug"] = slug_of(principle["principle"])
     gap_map = build_gap_map(store)
