@@ -33,6 +33,8 @@ SHARED = {
     "outcomes-by-reduction": ["notes ?outcome ?ambiguityNote"],
     "quote-search": ["notes ?subject ?ambiguityNote"],
     "case-studies": ["notes ?caseStudy ?ambiguityNote cpo:organisation cpo:programme"],
+    "study-designs": ["notes ?caseStudy ?ambiguityNote"],
+    "case-study-overview": ["notes ?caseStudy ?ambiguityNote"],
     "further-resources": ["notes ?resource ?ambiguityNote"],
     "organisation-roles": ["notes ?organisation ?ambiguityNote"],
     "programme-figures": ["claim-status ?figure", "notes ?figure ?ambiguityNote"],

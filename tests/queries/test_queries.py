@@ -518,6 +518,25 @@ def test_q8_through_the_cli(runner):
     assert project(cli_rows(runner, "study-designs"), *DESIGN_COLUMNS) == DESIGNS
 
 
+def case_study_notes(graph) -> list[str | None]:
+    """Our notes on each case study, in the review's order, joined as the queries join them."""
+    cpo = "https://w3id.org/coprod-kg/ontology#"
+    by_number = {int(n): " | ".join(sorted(str(note) for note in graph.objects(
+                     cs, URIRef(cpo + "ambiguityNote")))) or None
+                 for cs, n in graph.subject_objects(URIRef(cpo + "caseNumber"))}
+    return [by_number[number] for number in sorted(by_number)]
+
+
+@pytest.mark.parametrize("name", ["study-designs", "case-study-overview"])
+def test_q8_and_the_overview_carry_our_notes_on_the_case_study(store, bundled_graph, name):
+    notes = case_study_notes(bundled_graph)
+    assert [row["ambiguityNote"] for row in library_rows(store, name)] == notes
+    assert notes[0].startswith("The review calls the organisation Oxleas NHS Mental Health "
+                               "Trust; its legal name is Oxleas NHS Foundation Trust. The review "
+                               "names no study design")
+    assert notes[4:] == [None, None]
+
+
 # --------------------------------------------------------------------------
 # Question 9 - incomplete case studies (the query; `validate` is tested in test_cli_validate)
 # --------------------------------------------------------------------------
