@@ -466,6 +466,13 @@ def test_claim_status_and_outcomes_table_carry_our_notes(runner, bundled_graph: 
             ("site-programme-figures", "figure", "note", figures)]:
         rows = cli_csv(runner, query)
         assert {r[key]: r[column] for r in rows if r[column]} == notes, query
+    # the evidence map: an entry, the review's or a later finding, carries its claim's notes
+    entries = cli_csv(runner, "evidence-map")
+    assert all(r["ambiguityNote"] == outcomes.get(r["claim"], "") for r in entries)
+    assert {(r["claim"], r["entryKind"]) for r in entries if r["ambiguityNote"]} == {
+        ("out:age-uk-social-care-costs", "review"), ("out:popp-depression-anxiety", "review"),
+        ("out:popp-overnight-stays", "review"), ("out:popp-overnight-stays", "later evidence"),
+        ("out:popp-value-for-money", "review"), ("out:popp-value-for-money", "later evidence")}
 
 
 def test_outcomes_table_names_the_source_as_our_attribution(runner):

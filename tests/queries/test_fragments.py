@@ -32,6 +32,7 @@ SHARED = {
     "outcome-quote": ["notes ?outcome ?ambiguityNote"],
     "outcomes-by-reduction": ["notes ?outcome ?ambiguityNote"],
     "quote-search": ["notes ?subject ?ambiguityNote"],
+    "evidence-map": ["notes ?claim ?ambiguityNote"],
     "case-studies": ["notes ?caseStudy ?ambiguityNote cpo:organisation cpo:programme"],
     "study-designs": ["notes ?caseStudy ?ambiguityNote"],
     "case-study-overview": ["notes ?caseStudy ?ambiguityNote"],
