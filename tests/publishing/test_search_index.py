@@ -80,3 +80,13 @@ def test_an_outcomes_result_carries_our_note(indexed):
     assert notes["age-uk-non-elective-admissions"] == (
         "Later evidence (our reading): contradicted")
     assert notes["age-uk-wellbeing"] == ""
+
+
+def test_a_learning_points_result_carries_our_note(indexed):
+    documents, _ = indexed
+    notes = {d.title: d.note for d in documents if d.kind == "Learning point"}
+    synergy = next(title for title in notes if title.startswith("Partnership synergy"))
+    assert notes[synergy] == (
+        "Our note: This learning point on 'partnership synergy' describes a different review "
+        "(of participatory research), not the Locock study.")
+    assert sum(bool(note) for note in notes.values()) == 1

@@ -122,7 +122,8 @@ def _case_study_documents(study: dict, categories: dict) -> list[SearchDocument]
         documents.append(SearchDocument(
             url=f"{page}#learning", title=point.get("label") or "Learning point",
             kind="Learning point", context=name, text=_join(point.get("quote"), name),
-            excerpt=_excerpt(point.get("quote"), quote=True)))
+            excerpt=_excerpt(point.get("quote"), quote=True),
+            note=" · ".join(f"Our note: {_excerpt(note)}" for note in point.get("note", []))))
     return documents
 
 
