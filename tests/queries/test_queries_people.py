@@ -3,6 +3,8 @@ outcomes with their time frame and qualifier, query files with the project's pre
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from coprod_kg.cli import cli
@@ -90,3 +92,22 @@ def test_a_syntax_error_names_the_line_of_the_users_file(runner, tmp_path, store
     assert outcome.exit_code == 2
     assert outcome.stderr.count("\n") == 1
     assert f"{query}:3:1" in outcome.stderr
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_search_names_a_case_study_only_by_its_english_label(runner, tmp_path, store):
+    """An outcome of two case studies, one labelled only in French, has one row, with the
+    English label; an outcome of the French-labelled study alone has none (the case study
+    and its label are looked up together, as one optional join)."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "search" / "case-study-labels.ttl"
+    outcome = runner.invoke(cli, ["--store", store, "--store-dir", str(tmp_path),
+                                  "--source", str(fixture), "query", "quote-search",
+                                  "-p", "text=made-up waiting", "--format", "csv"])
+    assert outcome.exit_code == 0, outcome.output
+    ex = "https://example.org/search/"
+    assert outcome.stdout.splitlines() == [
+        "subject,caseStudyLabel,field,text,page,ambiguityNote",
+        f"{ex}outcome-en,English-labelled made-up study,label,Made-up waiting lists shrank,,",
+        f"{ex}outcome-fr,,label,Made-up waiting rooms emptied,,",
+        f"{ex}outcome-shared,English-labelled made-up study,label,Made-up waiting times fell,3,",
+    ]
