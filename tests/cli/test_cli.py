@@ -188,10 +188,12 @@ def test_query_table_fits_80_columns_and_marks_truncation(runner):
     outcome = runner.invoke(cli, ["query", "principles"])
     assert outcome.exit_code == 0
     lines = outcome.stdout.splitlines()
-    assert lines[0].split() == ["position", "principle", "label", "definition"]
+    assert lines[0].split() == ["position", "principle", "label", "definition", "ambiguityNo…"]
     assert max(len(line) for line in lines) <= 80
     assert "…" in outcome.stdout  # the long definitions are cut with a marker
-    assert lines[-1] == "(6 rows)"
+    assert lines[-3:] == ["(6 rows)",  # then the note that labels our curation's column
+                          "Our reading (curation, not the review's words): ambiguityNote; the "
+                          "rationale:", "coprod-kg query ambiguities."]
 
 
 def test_query_table_width_option(runner):
@@ -204,12 +206,13 @@ def test_query_csv(runner):
     outcome = runner.invoke(cli, ["query", "further-resources", "--format", "csv"])
     assert outcome.exit_code == 0
     rows = list(csv.reader(io.StringIO(outcome.stdout)))
-    assert rows[0] == ["position", "title", "link", "page"]
+    assert rows[0] == ["position", "title", "link", "page", "ambiguityNote"]
     assert rows[3] == [
         "3",
         "NESTA Co-Production Catalogue",
         "http://www.nesta.org.uk/sites/default/files/co-production_catalogue.pdf",
         "11",
+        "",
     ]
     assert len(rows) == 8
 
@@ -220,8 +223,10 @@ def test_query_tsv(runner):
     )
     assert outcome.exit_code == 0
     header, row = outcome.stdout.splitlines()
-    assert header == "?caseStudyLabel\t?label\t?quote\t?page"
-    assert row.split("\t")[2:] == ['"Overnight hospital stays were reduced by 47 per cent."', "6"]
+    assert header == "?caseStudyLabel\t?label\t?quote\t?page\t?ambiguityNote"
+    assert row.split("\t")[2:] == [
+        '"Overnight hospital stays were reduced by 47 per cent."', "6",
+        "\"The national evaluation reports this fall as 'seemingly'; the review drops the hedge.\""]
 
 
 def test_query_file_ask_and_construct(runner, tmp_path):
