@@ -25,11 +25,8 @@ GRAPH = "https://w3id.org/coprod-kg/test-graph"
 CELLS_GRAPH = "https://example.org/concat/graph"  # tests/later_evidence_cells.py's graph
 QUERY_FILES = {path.stem: path for path in query_files()}
 FORMATS = ("csv", "tsv", "json", "table")
-# Where Virtuoso 7.2.5 answers wrongly, with the reason (also in the README).
-VIRTUOSO_WRONG = {
-    "evidence-map": "Virtuoso 7.2.5 carries BIND values of one UNION branch into the rows of "
-                    "the other and repeats rows (a review outcome labelled 'later evidence')",
-}
+# Where Virtuoso 7.2.5 answers wrongly, with the reason (also in the README): none now.
+VIRTUOSO_WRONG: dict[str, str] = {}
 # CONSTRUCT queries that walk RDF lists with a `+` property path: on a loaded machine
 # Virtuoso 7.2.5 now and then stops the walk (a list comes back as `rdf:rest [ ]`), so for
 # these its triples without blank nodes must be exactly the expected ones (which voice each
