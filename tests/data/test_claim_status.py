@@ -341,7 +341,7 @@ TABLE_NOTES = [
     ("outcomes-table", (), "attributedSourceKey, attributedSourceTitle, ambiguityNote", False),
     ("programme-figures", ("caseStudy=cs:popp",), "claimStatus, laterGrade, ambiguityNote",
      True),
-    ("later-evidence", (), "relation, relationLabel, rationale", True),
+    ("later-evidence", (), "relation, relationLabel, rationale, ambiguityNote", True),
     ("case-studies-by-principle", (), "strength, rationale", False),
     ("learning-points", ("caseStudy=cs:accelerated-ebcd",), "ambiguityNote", False),
 ]
@@ -466,6 +466,11 @@ def test_claim_status_and_outcomes_table_carry_our_notes(runner, bundled_graph: 
             ("site-programme-figures", "figure", "note", figures)]:
         rows = cli_csv(runner, query)
         assert {r[key]: r[column] for r in rows if r[column]} == notes, query
+    # competency question 15: each claim with later evidence, beside our notes on it
+    later = cli_csv(runner, "later-evidence")
+    assert {(r["claim"], r["ambiguityNote"]) for r in later if r["ambiguityNote"]} == {
+        ("out:popp-overnight-stays", OVERNIGHT_NOTE), ("out:popp-value-for-money", VALUE_NOTE)}
+    assert all(r["ambiguityNote"] == expected.get(r["claim"], "") for r in later)
     # the evidence map: an entry, the review's or a later finding, carries its claim's notes
     entries = cli_csv(runner, "evidence-map")
     assert all(r["ambiguityNote"] == outcomes.get(r["claim"], "") for r in entries)

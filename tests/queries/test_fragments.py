@@ -33,6 +33,7 @@ SHARED = {
     "outcomes-by-reduction": ["notes ?outcome ?ambiguityNote"],
     "quote-search": ["notes ?subject ?ambiguityNote"],
     "evidence-map": ["notes ?claim ?ambiguityNote"],
+    "later-evidence": ["notes ?claim ?ambiguityNote"],
     "case-studies": ["notes ?caseStudy ?ambiguityNote cpo:organisation cpo:programme"],
     "study-designs": ["notes ?caseStudy ?ambiguityNote"],
     "case-study-overview": ["notes ?caseStudy ?ambiguityNote"],
