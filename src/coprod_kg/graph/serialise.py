@@ -53,21 +53,16 @@ def to_turtle(graph) -> str:
 
 
 def to_ntriples(graph) -> str:
-    from rdflib.compare import to_canonical_graph
-
-    text = to_canonical_graph(graph).serialize(format="nt")
+    text = canonical(graph).serialize(format="nt")
     lines = sorted(line for line in text.splitlines() if line.strip())
     return "".join(line + "\n" for line in lines)
 
 
 def to_jsonld(graph) -> str:
-    from rdflib.compare import to_canonical_graph
-
     from coprod_kg.namespaces import PREFIXES
 
     # blank nodes (the ontology's OWL axioms) get canonical labels: the same text every run
-    canonical = to_canonical_graph(graph)
-    raw = canonical.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    raw = canonical(graph).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
     document = json.loads(raw)
     nodes = document.get("@graph")
     if nodes is None:  # a single node is compacted without @graph
@@ -79,6 +74,22 @@ def to_jsonld(graph) -> str:
         json.dumps({"@context": dict(PREFIXES), "@graph": ordered}, indent=2, ensure_ascii=False)
         + "\n"
     )
+
+
+def canonical(graph):
+    """rdflib's canonical graph (its blank nodes labelled the same every run); a graph
+    without blank nodes is its own (copying it costs seconds at 100,000 triples)."""
+    if not has_blank_nodes(graph):
+        return graph
+    from rdflib.compare import to_canonical_graph
+
+    return to_canonical_graph(graph)
+
+
+def has_blank_nodes(graph) -> bool:
+    from rdflib import BNode
+
+    return any(isinstance(term, BNode) for triple in graph for term in triple)
 
 
 def _sorted_node(node):
@@ -139,7 +150,7 @@ def stable_blank_nodes(graph):
     and where they hang (the subject and property pointing at them), so that the same graph
     from any engine gets the same labels. Made for trees of blank nodes (lists, OWL class
     expressions); when two blank nodes would share a label, rdflib's canonical labelling is
-    used instead."""
+    used instead. A graph without blank nodes is returned as it is."""
     import hashlib
 
     from rdflib import BNode, Graph
@@ -159,6 +170,8 @@ def stable_blank_nodes(graph):
         return content[node]
 
     blanks = {t for triple in graph for t in triple if isinstance(t, BNode)}
+    if not blanks:
+        return graph  # nothing to label: the same triples
     labels = {}
     for node in blanks:
         where = sorted(f"{s.n3() if not isinstance(s, BNode) else content_of(s)} {p.n3()}"
