@@ -71,24 +71,6 @@ def test_load_publishes_every_triple_into_the_named_graph(backends) -> None:
     assert len(backends["virtuoso"]) == len(backends["memory"]) > 1000
 
 
-def test_later_evidence_parts_are_in_the_order_of_their_texts(virtuoso_server) -> None:
-    """The same cells as rdflib and Oxigraph (tests/queries/test_concatenated_cells.py)."""
-    load(*virtuoso_load_options(virtuoso_server, CELLS_GRAPH), source=str(FIXTURE))
-    store = RemoteStore(sibling_endpoints(virtuoso_server.default_graph_url(CELLS_GRAPH)),
-                        timeout=60)
-    assert later_evidence_cells(store) == CELLS
-
-
-def test_loading_twice_leaves_the_same_graph(virtuoso_server, backends) -> None:
-    load(*virtuoso_load_options(virtuoso_server))
-    virtuoso = backends["virtuoso"]
-    assert len(virtuoso) == len(backends["memory"])
-    staging = virtuoso.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-        "FILTER(STRSTARTS(STR(?g), 'urn:coprod-kg:staging:')) }")
-    assert int(staging.rows[0][0]) == 0
-
-
 @pytest.mark.parametrize("name", sorted(QUERY_FILES))
 def test_stored_query_output_is_byte_identical_on_every_backend(backends, name: str) -> None:
     stored = read_query(QUERY_FILES[name])
@@ -105,6 +87,29 @@ def test_stored_query_output_is_byte_identical_on_every_backend(backends, name: 
 def test_more_parameter_values_are_byte_identical_on_every_backend(backends, name: str,
                                                                     values: dict) -> None:
     assert_byte_identical(backends, name, bound_text(read_query(QUERY_FILES[name]), values))
+
+
+# Tests that load again come after the stored queries, which must be right on a server
+# loaded once, as a user's is: Virtuoso 7.2.5 plans some queries by what it holds, and
+# answered claim-status wrongly after one load but rightly after a second graph or load.
+
+
+def test_later_evidence_parts_are_in_the_order_of_their_texts(virtuoso_server) -> None:
+    """The same cells as rdflib and Oxigraph (tests/queries/test_concatenated_cells.py)."""
+    load(*virtuoso_load_options(virtuoso_server, CELLS_GRAPH), source=str(FIXTURE))
+    store = RemoteStore(sibling_endpoints(virtuoso_server.default_graph_url(CELLS_GRAPH)),
+                        timeout=60)
+    assert later_evidence_cells(store) == CELLS
+
+
+def test_loading_twice_leaves_the_same_graph(virtuoso_server, backends) -> None:
+    load(*virtuoso_load_options(virtuoso_server))
+    virtuoso = backends["virtuoso"]
+    assert len(virtuoso) == len(backends["memory"])
+    staging = virtuoso.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?g), 'urn:coprod-kg:staging:')) }")
+    assert int(staging.rows[0][0]) == 0
 
 
 def assert_byte_identical(backends, name: str, text: str) -> None:
