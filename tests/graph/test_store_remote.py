@@ -233,3 +233,26 @@ def test_the_cli_reports_an_unreachable_endpoint_in_one_line(runner) -> None:
     assert result.output.startswith("coprod-kg: error: http://127.0.0.1:")
     assert "connection refused" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_socket_timeout_before_the_timer_says_the_same(faulty_server, monkeypatch) -> None:
+    """The socket's timeout is the time left, like the timer's: on a loaded machine it may
+    fire first, and the message must not depend on which of the two came first."""
+    from coprod_kg.graph import http
+
+    class IdleTimer:
+        def __init__(self, *_args, **_kwargs) -> None:
+            self.daemon = True
+
+        def start(self) -> None:
+            pass
+
+        def cancel(self) -> None:
+            pass
+
+    monkeypatch.setattr(http.threading, "Timer", IdleTimer)
+    faulty_server.behaviour = lambda handler: (200, ASK_TRUE, 3)
+    with pytest.raises(EndpointError) as caught:
+        remote(faulty_server.url, timeout=0.3).query("ASK {}")
+    assert str(caught.value) == (
+        f"{faulty_server.url}: no complete answer within 0.3 s (--timeout)")

@@ -90,8 +90,7 @@ def _once(url: str, method: str, data: bytes | None, headers: dict[str, str],
         raise HttpFailure(f"{url}: not an http(s) URL")
     remaining = deadline - time.monotonic()
     if remaining <= 0:
-        raise HttpFailure(f"{url}: no complete answer within {timeout:g} s (--timeout)",
-                          transient=False)
+        raise _deadline_passed(url, timeout)
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     connection = kind(parts.hostname, parts.port, timeout=remaining)
     expired = threading.Event()
@@ -121,9 +120,10 @@ def _once(url: str, method: str, data: bytes | None, headers: dict[str, str],
     except HttpFailure:
         raise
     except Exception as error:  # socket, ssl and http.client raise many types
-        if expired.is_set():
-            raise HttpFailure(f"{url}: no complete answer within {timeout:g} s (--timeout)",
-                              transient=False) from None
+        # the socket's own timeout is the time left, so it marks the same deadline as the
+        # timer (under load it may fire first): one message for both
+        if expired.is_set() or isinstance(error, (TimeoutError, socket.timeout)):
+            raise _deadline_passed(url, timeout) from None
         raise _network_failure(url, error) from None
     finally:
         timer.cancel()
@@ -150,11 +150,14 @@ def _read_capped(response, url: str, limit: int) -> bytes:
         chunks.append(chunk)
 
 
+def _deadline_passed(url: str, timeout: float) -> HttpFailure:
+    return HttpFailure(f"{url}: no complete answer within {timeout:g} s (--timeout)",
+                       transient=False)
+
+
 def _network_failure(url: str, error: BaseException) -> HttpFailure:
     if isinstance(error, ConnectionRefusedError):
         return HttpFailure(f"{url}: connection refused (is the server running?)", transient=True)
-    if isinstance(error, (TimeoutError, socket.timeout)):
-        return HttpFailure(f"{url}: no answer (--timeout)", transient=False)
     if isinstance(error, socket.gaierror):
         return HttpFailure(f"{url}: cannot resolve the host: {error.strerror}", transient=True)
     if isinstance(error, http.client.HTTPException):
