@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from coprod_kg.cli import cli
 from coprod_kg.errors import InputError
 from coprod_kg.graph.guard import blank_out
 from coprod_kg.graph.results import QueryResult
@@ -115,11 +116,12 @@ def test_native_rows_cross_the_query_worker_unchanged(oxigraph) -> None:
 
 @pytest.mark.parametrize("lexical", ["0", "-0", "80", "80.0", "1.20", "0.5", "-0.50", "100",
                                      "007", "1e3", "abc", " 5 ", "+5", ".5", "5.", "10.01",
-                                     "12345678901234567890", "1234567890123456789012345678.5"])
+                                     "12345678901234567890", "1234567890123456789012345678.5",
+                                     "0.12345678901234567890123456789012345"])
 def test_decimals_read_without_the_decimal_module_as_with_it(lexical) -> None:
     """canonical_decimal writes Oxigraph's own forms (`80`, `1.5`) without importing
     decimal: the same text as the Decimal reading of every other form."""
-    from decimal import Decimal, InvalidOperation
+    from decimal import Context, Decimal, InvalidOperation
 
     from coprod_kg.graph.results import canonical_decimal
 
@@ -132,6 +134,31 @@ def test_decimals_read_without_the_decimal_module_as_with_it(lexical) -> None:
     elif number == 0:
         expected = "0.0"
     else:
-        plain = format(number.normalize(), "f")
+        plain = format(number.normalize(Context(prec=60)), "f")
         expected = plain if "." in plain else f"{plain}.0"
     assert canonical_decimal(lexical) == expected
+
+
+LONG_DECIMAL = "0.12345678901234567890123456789012345"
+
+
+@pytest.mark.parametrize("store", [[], ["--store", "memory"]], ids=["default", "memory"])
+def test_a_decimal_keeps_every_digit_on_both_stores(store, store_dir, runner, tmp_path):
+    """A decimal of more than 28 significant digits comes back whole from a query, on the
+    default store (Oxigraph's answer read by canonical_decimal) as on `--store memory` (the
+    decimal context's default 28 digits would round it)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "long.ttl").write_text(
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f'<https://w3id.org/coprod-kg/id/mine> <https://w3id.org/coprod-kg/ontology#value> '
+        f'"{LONG_DECIMAL}"^^xsd:decimal, "-1234567890123456789012345678.5"^^xsd:decimal .\n',
+        encoding="utf-8")
+    query = tmp_path / "long.rq"
+    query.write_text("SELECT ?v WHERE { <https://w3id.org/coprod-kg/id/mine> "
+                     "<https://w3id.org/coprod-kg/ontology#value> ?v } ORDER BY ?v\n",
+                     encoding="utf-8")
+    result = runner.invoke(cli, [*store, "--source", str(folder), "query", "--file", str(query),
+                                 "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["v", "-1234567890123456789012345678.5", LONG_DECIMAL]

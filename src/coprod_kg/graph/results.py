@@ -272,13 +272,14 @@ _FRACTION = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]*[1-9]")
 
 def canonical_decimal(lexical: str) -> str:
     """One spelling per decimal, XSD 1.0's canonical form, which our data and rdflib write:
-    `80.0` (Oxigraph and Virtuoso answer `80`), `1.2` (not `1.20`), `0.0`."""
+    `80.0` (Oxigraph and Virtuoso answer `80`), `1.2` (not `1.20`), `0.0`; every digit kept
+    (the decimal context's default 28 would round a longer one)."""
     if len(lexical) <= 20:  # Oxigraph's own forms, without importing decimal
         if _WHOLE.fullmatch(lexical):
             return f"{lexical}.0"
         if _FRACTION.fullmatch(lexical):
             return lexical
-    from decimal import Decimal, InvalidOperation
+    from decimal import Context, Decimal, InvalidOperation
 
     try:
         number = Decimal(lexical.strip())
@@ -288,7 +289,8 @@ def canonical_decimal(lexical: str) -> str:
         return lexical
     if number == 0:
         return "0.0"
-    plain = format(number.normalize(), "f")
+    exact = Context(prec=max(28, len(number.as_tuple().digits)))
+    plain = format(number.normalize(exact), "f")
     return plain if "." in plain else f"{plain}.0"
 
 
