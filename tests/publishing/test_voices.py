@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from coprod_kg.cli import cli
@@ -328,3 +328,40 @@ def test_a_blank_node_two_voices_reach_stops_an_export_by_voice(fmt, tmp_path):
         "turtle\n")
     assert result.exit_code == 2
     assert not target.exists()
+
+
+LEAF = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix cs: <https://w3id.org/coprod-kg/id/case-study/> .
+@prefix grading: <https://w3id.org/coprod-kg/id/grading/> .
+cs:popp rdfs:seeAlso _:leaf .
+grading:popp rdfs:seeAlso _:leaf .
+"""
+
+
+def test_trig_keeps_a_blank_node_two_voices_point_to_as_one_node(tmp_path):
+    """A blank node with no triples of its own that a review node and a curated node both
+    point to is one node in the TriG export, as in the N-Quads export (each named graph
+    writing its own `[]` made two): the two exports parse to the same dataset."""
+    datasets = {}
+    for fmt in ("trig", "nquads"):
+        (tmp_path / fmt).mkdir()
+        _, target, result = _export_with(LEAF, fmt, tmp_path / fmt)
+        assert result.exit_code == 0, result.output
+        datasets[fmt] = Dataset().parse(target, format=fmt)
+    see_also = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    for fmt, dataset in datasets.items():
+        leaves = {str(g): o for _, _, o, g in dataset.quads((None, see_also, None, None))
+                  if isinstance(o, BNode)}
+        assert set(leaves) == {voices.VOICE_GRAPHS["review"], voices.VOICE_GRAPHS["curation"]}
+        assert len(set(leaves.values())) == 1, fmt
+    merged = {fmt: _merged(dataset) for fmt, dataset in datasets.items()}
+    assert len(merged["trig"]) == len(merged["nquads"])
+    assert isomorphic(merged["trig"], merged["nquads"])
+
+
+def _merged(dataset: Dataset) -> Graph:
+    """The dataset's triples as one graph, a blank node shared by two named graphs one node."""
+    merged = Graph()
+    for s, p, o, _ in dataset.quads():
+        merged.add((s, p, o))
+    return merged

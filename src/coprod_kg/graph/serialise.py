@@ -48,8 +48,24 @@ def _with_project_prefixes(graph):
     return out
 
 
-def to_turtle(graph) -> str:
-    return _with_project_prefixes(graph).serialize(format="longturtle")
+def to_turtle(graph, labelled: frozenset = frozenset()) -> str:
+    """Turtle (rdflib's longturtle); the blank nodes in `labelled` written with their label,
+    never as `[ ]` (a node that other graphs of one TriG document point to)."""
+    if not labelled:
+        return _with_project_prefixes(graph).serialize(format="longturtle")
+    from io import BytesIO
+
+    from rdflib.plugins.serializers.longturtle import LongTurtleSerializer
+
+    class _Labelling(LongTurtleSerializer):
+        def preprocess(self) -> None:
+            super().preprocess()
+            for node in labelled:  # referenced twice or more: longturtle writes its label
+                self._references[node] += 2
+
+    stream = BytesIO()
+    _Labelling(_with_project_prefixes(graph)).serialize(stream, encoding="utf-8")
+    return stream.getvalue().decode("utf-8")
 
 
 def to_ntriples(graph) -> str:

@@ -311,15 +311,18 @@ TRIG_ORDER = ("review", "later-evidence", "curation", "vocabulary")
 
 def to_trig(graph, parts: dict | None = None) -> str:
     """One named graph per voice, as TriG with the project's prefixes, in the order review,
-    later evidence, curation, vocabulary; each graph's body as the Turtle export writes it."""
+    later evidence, curation, vocabulary; each graph's body as the Turtle export writes it,
+    but a blank node that more than one graph holds written with its label (a `[ ]` in each
+    graph would be a node of its own in each)."""
     from coprod_kg.graph.serialise import to_turtle
 
     parts = parts or split(graph)
+    shared = _shared_blank_nodes([parts[name] for name in TRIG_ORDER])
     prefixes: list[str] = []
     blocks = []
     for name in TRIG_ORDER:
         body = []
-        for line in to_turtle(parts[name]).splitlines():
+        for line in to_turtle(parts[name], shared).splitlines():
             if line.startswith("PREFIX "):
                 if line not in prefixes:
                     prefixes.append(line)
@@ -327,6 +330,18 @@ def to_trig(graph, parts: dict | None = None) -> str:
                 body.append(line)
         blocks.append(f"<{VOICE_GRAPHS[name]}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+
+
+def _shared_blank_nodes(graphs: list) -> frozenset:
+    from rdflib import BNode
+
+    seen: dict = {}
+    for index, part in enumerate(graphs):
+        for triple in part:
+            for node in triple:
+                if isinstance(node, BNode):
+                    seen.setdefault(node, set()).add(index)
+    return frozenset(node for node, where in seen.items() if len(where) > 1)
 
 
 def write_queries(queries_dir: Path) -> list[Path]:
