@@ -296,8 +296,10 @@ def test_a_blank_node_no_iri_reaches_stops_an_export_by_voice(fmt, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (
         "coprod-kg: error: 2 triple(s) belong to no voice, so an export by voice would drop "
-        "them: their subjects are blank nodes that no IRI reaches (typed cpo:Grading); give "
-        "them an IRI or point to them from one, or export --format turtle\n")
+        "them: their subjects are blank nodes that no IRI reaches directly or through lists "
+        "and OWL class expressions, such as a blank node inside another blank node (typed "
+        "cpo:Grading); give them an IRI or point to them from one, or export --format "
+        "turtle\n")
     assert not target.exists()
     turtle = CliRunner().invoke(cli, ["--source", str(sources.data_dir()), "--source",
                                       str(folder), "export", "--format", "turtle"])
@@ -365,3 +367,23 @@ def _merged(dataset: Dataset) -> Graph:
     for s, p, o, _ in dataset.quads():
         merged.add((s, p, o))
     return merged
+
+
+NESTED = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix cs: <https://w3id.org/coprod-kg/id/case-study/> .
+cs:popp rdfs:seeAlso [ rdfs:label "outer" ; rdfs:seeAlso [ rdfs:label "inner" ] ] .
+"""
+
+
+def test_a_blank_node_inside_a_blank_node_stops_an_export_by_voice_and_says_why(tmp_path):
+    """The voices follow a blank node below an IRI only through lists and OWL class
+    expressions (the limit the README states): a blank node inside another blank node has
+    no voice, and the export says so truly (cs:popp does reach it, through the outer node)."""
+    _, target, result = _export_with(NESTED, "trig", tmp_path)
+    assert result.stderr == (
+        "coprod-kg: error: 1 triple(s) belong to no voice, so an export by voice would drop "
+        "them: their subjects are blank nodes that no IRI reaches directly or through lists "
+        "and OWL class expressions, such as a blank node inside another blank node; give them "
+        "an IRI or point to them from one, or export --format turtle\n")
+    assert result.exit_code == 2
+    assert not target.exists()
