@@ -11,7 +11,7 @@ import pytest
 
 from coprod_kg.cli import cli
 from coprod_kg.errors import InputError
-from coprod_kg.graph import cache, sources
+from coprod_kg.graph import cache, cache_admin, sources
 from coprod_kg.graph.workspace import Workspace
 
 QUERY = ["query", "outcomes-by-reduction", "--format", "csv"]
@@ -26,7 +26,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def stores_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in (folder / "stores").iterdir())
+    return sorted(p.name for p in (folder / "stores").iterdir() if p.is_dir())
 
 
 def test_a_cache_folder_inside_a_source_folder_is_not_read_as_a_source(runner, tmp_path):
@@ -151,7 +151,7 @@ def clear_after_the_first_rename(monkeypatch) -> list[int]:
     def install_then_clear(root: Path, key: str, staging: Path) -> None:
         install(root, key, staging)
         if not cleared:
-            cleared.append(cache.clear_cache(root))
+            cleared.append(cache_admin.clear_cache(root))
 
     monkeypatch.setattr(cache, "_install", install_then_clear)
     return cleared
@@ -178,5 +178,80 @@ def test_cache_clear_between_the_rename_and_the_reopen_of_an_on_disk_store(store
     built = store_module.open_cached_oxigraph()
     assert cleared == [1]
     assert len(built) == len(store_module.load_oxigraph()) > 4000
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]
+
+
+def test_the_source_folder_as_its_own_cache_keeps_one_store(runner, tmp_path):
+    """--store-dir and --source the same folder of the user's files: the cache folder is not
+    tagged (it holds other files), but its own stores/ is, so the next command reads the
+    same sources and finds the first command's store."""
+    data = tmp_path / "data"
+    shutil.copytree(sources.data_dir(), data)
+    command = ["--store-dir", str(data), "--source", str(data), *QUERY]
+    outputs = [runner.invoke(cli, command) for _ in range(3)]
+    assert [done.exit_code for done in outputs] == [0, 0, 0]
+    assert outputs[0].stdout == outputs[2].stdout
+    assert not (data / "CACHEDIR.TAG").exists()
+    assert len(stores_in(data)) == 1
+
+
+def test_a_source_in_the_cache_is_one_line(runner, tmp_path):
+    store_dir = tmp_path / "cache"
+    assert runner.invoke(cli, ["--store-dir", str(store_dir), *QUERY]).exit_code == 0
+    [store] = stores_in(store_dir)
+    for source, said in [
+        (store_dir / "stores", f"{store_dir / 'stores'}: a cache folder"),
+        (store_dir / "stores" / store,
+         f"{store_dir / 'stores' / store}: inside the cache folder {store_dir / 'stores'}"),
+    ]:
+        done = runner.invoke(cli, ["--store-dir", str(tmp_path / "other"), "--source",
+                                   str(source), *QUERY])
+        assert (done.exit_code, done.stdout) == (2, "")
+        assert done.stderr == (f"coprod-kg: error: {said} (it holds CACHEDIR.TAG), not "
+                               "sources (--source)\n")
+
+
+def test_a_folder_whose_only_sources_are_in_a_cache_says_so(runner, tmp_path):
+    user = tmp_path / "user"
+    write(user / "sub" / "CACHEDIR.TAG", SIGNATURE + "\n")
+    write(user / "sub" / "a.ttl", TRIPLE.format("a"))
+    done = runner.invoke(cli, ["--source", str(user), *QUERY])
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"coprod-kg: error: {user}: no RDF files in this folder (expected .json, .jsonld, "
+        f".nt, .rdf, .ttl or *.sssom.tsv; skipped as cache folders: {user / 'sub'})\n")
+
+
+def test_cache_clear_that_cannot_remove_a_store_says_so(runner, store_dir, monkeypatch):
+    """A cache others share (read-only for this user): clear must not say it removed a store
+    that is still there."""
+    assert runner.invoke(cli, QUERY).exit_code == 0
+    [store] = stores_in(store_dir)
+
+    def refused(root: Path, folder: Path, label: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache, "_discard", refused)
+    done = runner.invoke(cli, ["cache", "clear"])
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr == (f"coprod-kg: error: {store_dir / 'stores' / store}: cannot remove "
+                           "this store (Permission denied)\n")
+    assert stores_in(store_dir) == [store]
+
+
+@pytest.mark.parametrize("command", [["cache", "info"], ["cache", "clear"], ["cache", "prune"]])
+def test_an_unreadable_cache_is_one_line(runner, store_dir, monkeypatch, command):
+    assert runner.invoke(cli, QUERY).exit_code == 0
+    listdir = cache.os.listdir
+
+    def refused(path):
+        if Path(path) == store_dir / "stores":
+            raise PermissionError(13, "Permission denied")
+        return listdir(path)
+
+    monkeypatch.setattr(cache.os, "listdir", refused)
+    done = runner.invoke(cli, command)
+    assert (done.exit_code, done.stdout) == (2, "")
+    assert done.stderr == (f"coprod-kg: error: {store_dir / 'stores'}: cannot read the store "
+                           "cache (Permission denied)\n")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from coprod_kg.cli import cli
-from coprod_kg.graph import cache, precomputed, sources
+from coprod_kg.graph import cache, cache_admin, precomputed, sources
 
 OXLEAS = Path("case-studies") / "01-oxleas-ebcd.ttl"
 QUERY = ["query", "outcomes-by-reduction", "--format", "csv"]
@@ -23,8 +23,13 @@ def copy_of_the_data(tmp_path: Path) -> Path:
     return folder
 
 
+def entries(folder: Path) -> list[Path]:
+    """A cache subfolder's entries, without its cache directory tag."""
+    return sorted(p for p in folder.iterdir() if p.name != "CACHEDIR.TAG")
+
+
 def stores_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in (folder / "stores").iterdir())
+    return sorted(p.name for p in (folder / "stores").iterdir() if p.is_dir())
 
 
 def test_an_edited_figure_shows_in_the_next_query(runner, store_dir, tmp_path):
@@ -90,11 +95,11 @@ def test_two_processes_building_at_once_end_with_one_complete_store(store_dir, t
         assert "oxleas-complaints" in out
     assert outputs[0][0] == outputs[1][0]
     assert len(stores_in(store_dir)) == 1
-    assert list((store_dir / "tmp").iterdir()) == []  # the loser's build was removed
+    assert entries(store_dir / "tmp") == []  # the loser's build was removed
     # the precomputed answers came with the store, in the same rename (graph.precomputed)
     assert len(list((store_dir / "stores").glob("*/answers/*.srj"))) == len(
         precomputed.PRECOMPUTED)
-    info = cache.cache_info()
+    info = cache_admin.cache_info()
     assert info["stores"][0]["triples"] > 1000
 
 
@@ -104,7 +109,7 @@ def test_a_source_that_does_not_parse_leaves_no_store(runner, store_dir, tmp_pat
     done = runner.invoke(cli, ["--source", str(data), *QUERY])
     assert done.exit_code != 0
     assert "broken.ttl:1:" in done.output
-    assert stores_in(store_dir) == [] and list((store_dir / "tmp").iterdir()) == []
+    assert stores_in(store_dir) == [] and entries(store_dir / "tmp") == []
 
 
 def test_cache_info_and_clear(runner, store_dir):
@@ -118,7 +123,7 @@ def test_cache_info_and_clear(runner, store_dir):
     assert f"folder: {store_dir}" in text.output and "stores: 1" in text.output
     cleared = runner.invoke(cli, ["cache", "clear"])
     assert cleared.exit_code == 0 and "removed 1 store" in cleared.output
-    assert not (store_dir / "stores").exists()
+    assert stores_in(store_dir) == []
     assert json.loads(runner.invoke(cli, ["cache", "info", "--format", "json"]).output
                       )["stores"] == []
 
@@ -148,14 +153,14 @@ def test_prune_drops_vanished_sources_then_all_but_the_most_recently_used(store_
     keys = {name: cached_store_of(tmp_path, name, used)
             for name, used in [("a.ttl", 4), ("b.ttl", 1), ("c.ttl", 3), ("d.ttl", 2)]}
     assert stores_in(store_dir) == sorted(keys.values())  # 4 < KEEP_STORES: none pruned
-    assert len(list((store_dir / "keys").iterdir())) == 4
+    assert len(entries(store_dir / "keys")) == 4
     (tmp_path / "c.ttl").unlink()
     removed = cache.prune_stores(keep=2)
     # c's sources are gone; of a (newest), d, b (oldest) the two most recently used stay
     assert sorted(removed) == sorted([keys["c.ttl"], keys["b.ttl"]])
     assert stores_in(store_dir) == sorted([keys["a.ttl"], keys["d.ttl"]])
-    assert list((store_dir / "tmp").iterdir()) == []
-    assert sorted(key.read_text().strip() for key in (store_dir / "keys").iterdir()) == \
+    assert entries(store_dir / "tmp") == []
+    assert sorted(key.read_text().strip() for key in entries(store_dir / "keys")) == \
         stores_in(store_dir)  # the keys of removed stores went with them
     assert cache.prune_stores(keep=2) == []
 
@@ -200,7 +205,7 @@ def test_a_small_store_is_read_from_its_snapshot_with_the_same_quads(store_dir):
     from coprod_kg.graph.store import SNAPSHOT, load_oxigraph, open_cached_oxigraph
 
     built = open_cached_oxigraph()
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", SNAPSHOT]
     assert len(built) > 4000
     warm = open_cached_oxigraph()
@@ -241,7 +246,7 @@ def test_small_sources_with_many_triples_are_kept_on_disk(store_dir, tmp_path, m
 
     monkeypatch.setattr(store_module, "SNAPSHOT_TRIPLES", 1000)
     built = store_module.open_cached_oxigraph()
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]
     del built
     reopened = store_module.open_cached_oxigraph()
@@ -285,7 +290,7 @@ def test_a_store_is_as_readable_as_a_folder_made_under_the_umask(store_dir, tmp_
     finally:
         os.umask(previous)
     found.lock.close()
-    [key] = (store_dir / "keys").iterdir()
+    [key] = entries(store_dir / "keys")
     assert found.folder.stat().st_mode & 0o777 == 0o755
     assert key.stat().st_mode & 0o777 == 0o644
 
@@ -299,7 +304,7 @@ def test_cache_clear_during_a_build_leaves_the_build_alone(store_dir, tmp_path):
 
     def build_while_cleared(location: Path) -> int:
         location.mkdir(parents=True)
-        cleared.append(cache.clear_cache())
+        cleared.append(cache_admin.clear_cache())
         (location / "data").write_text("built\n", encoding="utf-8")
         return 1
 
@@ -308,7 +313,7 @@ def test_cache_clear_during_a_build_leaves_the_build_alone(store_dir, tmp_path):
     assert cleared == [0]
     assert stores_in(store_dir) == [found.key]
     assert (found.location / "data").read_text(encoding="utf-8") == "built\n"
-    assert list((store_dir / "tmp").iterdir()) == []
+    assert entries(store_dir / "tmp") == []
 
 
 def test_a_source_edited_during_the_build_leaves_no_store_under_its_old_contents(store_dir,
@@ -332,7 +337,7 @@ def test_a_source_edited_during_the_build_leaves_no_store_under_its_old_contents
 
     with pytest.raises(InputError, match=f"^{source}: changed while the store was built"):
         cache.current_store([source], build_while_edited)
-    assert stores_in(store_dir) == [] and list((store_dir / "tmp").iterdir()) == []
+    assert stores_in(store_dir) == [] and entries(store_dir / "tmp") == []
     found = cache.current_store([source], stub_build)
     found.lock.close()
     assert stores_in(store_dir) == [found.key]
@@ -351,7 +356,7 @@ def test_an_edit_that_keeps_size_and_time_shows_in_the_next_query(runner, store_
     path.write_text(path.read_text(encoding="utf-8").replace(
         "qudt:numericValue 80.0 ;", "qudt:numericValue 81.0 ;"), encoding="utf-8")
     os.utime(path, (1_600_000_000, 1_600_000_000))  # same size, same time
-    assert len(list((store_dir / "keys").iterdir())) == 1
+    assert len(entries(store_dir / "keys")) == 1
     edited = runner.invoke(cli, ["--source", str(data), *QUERY])
     assert ",81.0," in edited.output and ",80.0," not in edited.output
 
@@ -361,7 +366,7 @@ def test_a_store_folder_without_a_readable_manifest_is_built_again(runner, store
     such a folder is broken (deleted by hand, a disk fault): it is replaced, not left to
     make every later command fail."""
     first = runner.invoke(cli, QUERY)
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     for broken in (None, '{"key": ', "[1, 2]\n"):
         if broken is None:
             (folder / cache.MANIFEST).unlink()
@@ -373,7 +378,7 @@ def test_a_store_folder_without_a_readable_manifest_is_built_again(runner, store
         assert stores_in(store_dir) == [folder.name]
         assert json.loads((folder / cache.MANIFEST).read_text(encoding="utf-8"))["key"] == \
             folder.name
-    assert list((store_dir / "tmp").iterdir()) == []
+    assert entries(store_dir / "tmp") == []
 
 
 def test_a_snapshot_changed_in_place_is_not_believed(runner, store_dir):
@@ -384,7 +389,7 @@ def test_a_snapshot_changed_in_place_is_not_believed(runner, store_dir):
 
     first = runner.invoke(cli, QUERY)
     assert ",80.0," in first.stdout
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     snapshot = folder / SNAPSHOT
     whole = snapshot.read_text(encoding="utf-8")
     assert whole.count('"80"^^') == 1
@@ -394,9 +399,11 @@ def test_a_snapshot_changed_in_place_is_not_believed(runner, store_dir):
     assert '"99"^^' not in snapshot.read_text(encoding="utf-8")  # healed
 
 
-def test_no_home_folder_is_one_line_naming_the_options():
+def test_no_home_folder_answers_without_a_cache():
     """`docker run --user 1234`: no $HOME and no passwd entry, so no default cache folder;
-    one line saying how to choose one, exit 2 (it was RuntimeError, "unexpected error")."""
+    as for any default cache that cannot be made, the command answers from the sources read
+    into memory and says so in one line (it was RuntimeError, "unexpected error", then an
+    exit 2 that stopped every command)."""
     import pwd
 
     import pytest
@@ -416,14 +423,22 @@ def test_no_home_folder_is_one_line_naming_the_options():
                     "test_no_home_folder_in_process covers the message")
     done = subprocess.run([sys.executable, "-m", "coprod_kg", *QUERY], capture_output=True,
                           text=True, timeout=120, env=env, user=uid, group=uid, cwd="/")
-    assert done.returncode == 2
-    assert done.stderr == ("coprod-kg: error: no folder for the store cache: no home folder; "
-                           "choose one with --store-dir or $COPROD_KG_STORE_DIR\n")
+    assert (done.returncode, done.stderr) == (0, NO_HOME_WARNING)
+    assert done.stdout == subprocess.run([sys.executable, "-m", "coprod_kg", "--store",
+                                          "oxigraph", *QUERY], capture_output=True, text=True,
+                                         timeout=120, check=True).stdout
+
+
+NO_HOME_WARNING = (
+    "coprod-kg: warning: ~/.cache/coprod-kg: cannot create the store cache there (no home "
+    "folder); reading the sources without a cache (choose a cache folder with --store-dir or "
+    "$COPROD_KG_STORE_DIR)\n")
 
 
 def test_no_home_folder_in_process(runner, monkeypatch):
     """The same case without another user: no $HOME and no passwd entry make Path.home()
-    raise RuntimeError; the command says how to choose a cache folder, exit 2."""
+    raise RuntimeError; the command answers without a cache and says so; `cache info`, which
+    has no cache to show, says how to choose one, exit 2."""
     import pwd
 
     for name in ("HOME", "XDG_CACHE_HOME", cache.ENV_VAR):
@@ -434,9 +449,12 @@ def test_no_home_folder_in_process(runner, monkeypatch):
 
     monkeypatch.setattr(pwd, "getpwuid", no_entry)
     done = runner.invoke(cli, QUERY)
-    assert done.exit_code == 2
-    assert done.stderr == ("coprod-kg: error: no folder for the store cache: no home folder; "
-                           "choose one with --store-dir or $COPROD_KG_STORE_DIR\n")
+    assert (done.exit_code, done.stderr) == (0, NO_HOME_WARNING)
+    assert done.stdout == runner.invoke(cli, ["--store", "oxigraph", *QUERY]).stdout
+    info = runner.invoke(cli, ["cache", "info"])
+    assert (info.exit_code, info.stderr) == (2, (
+        "coprod-kg: error: no folder for the store cache: no home folder; choose one with "
+        "--store-dir or $COPROD_KG_STORE_DIR\n"))
 
 
 def test_a_snapshot_that_cannot_be_rewritten_leaves_no_temporary_file(runner, store_dir):
@@ -445,7 +463,7 @@ def test_a_snapshot_that_cannot_be_rewritten_leaves_no_temporary_file(runner, st
     from coprod_kg.graph.store import SNAPSHOT
 
     first = runner.invoke(cli, QUERY)
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     (folder / SNAPSHOT).unlink()
     (folder / SNAPSHOT).mkdir()
     for _ in range(2):
@@ -463,7 +481,7 @@ def test_large_sources_with_few_triples_are_kept_on_disk_alone(store_dir, monkey
 
     monkeypatch.setattr(store_module, "SMALL_SOURCES_BYTES", 1000)
     built = store_module.open_cached_oxigraph()
-    [folder] = (store_dir / "stores").iterdir()
+    [folder] = [p for p in (store_dir / "stores").iterdir() if p.is_dir()]
     assert sorted(p.name for p in folder.iterdir()) == ["answers", "manifest.json", "oxigraph"]
     assert len(built) == len(store_module.open_cached_oxigraph()) > 4000
 
@@ -489,3 +507,24 @@ def test_every_module_a_build_runs_is_in_the_code_fingerprint(tmp_path):
     fingerprinted = {part.split(":")[0] for part in cache._code_fingerprint()[2:]}
     assert ran - NOT_BUILD_MODULES <= fingerprinted
     assert "namespaces.py" in ran
+
+
+def test_cache_clear_leaves_a_store_a_command_holds(runner, store_dir, tmp_path):
+    """A command that has found its store holds it until it has answered: `cache clear` in
+    another terminal keeps that store (and says so) rather than pull it from under the
+    command, and removes it once it is free."""
+    source = tmp_path / "a.ttl"
+    source.write_text("<https://example.org/a> <https://example.org/p> 1 .\n", encoding="utf-8")
+    found = cache.current_store([source], stub_build)
+    held = cache.current_store([source], stub_build)
+    found.lock.close()
+    cleared = runner.invoke(cli, ["cache", "clear"])
+    assert (cleared.exit_code, cleared.stdout) == (0, (
+        f"removed 0 stores from {store_dir}\n"
+        "kept 1 store in use by a running command; clear again when it has finished\n"))
+    assert (held.location).is_dir() and stores_in(store_dir) == [held.key]
+    held.lock.close()
+    cleared = runner.invoke(cli, ["cache", "clear"])
+    assert (cleared.exit_code, cleared.stdout) == (0, f"removed 1 store from {store_dir}\n")
+    assert stores_in(store_dir) == []
+    assert not (store_dir / "keys").is_dir() or entries(store_dir / "keys") == []

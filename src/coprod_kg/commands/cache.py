@@ -22,7 +22,7 @@ def cache_group() -> None:
 @click.pass_obj
 def cache_info_command(settings, fmt) -> None:
     """Where the cache is, and the stores it holds."""
-    from coprod_kg.graph.cache import cache_info
+    from coprod_kg.graph.cache_admin import cache_info
 
     info = cache_info(settings.store_dir)
     if fmt == "json":
@@ -38,12 +38,18 @@ def cache_info_command(settings, fmt) -> None:
 @cache_group.command("clear", epilog=epilog(["coprod-kg cache clear"]))
 @click.pass_obj
 def cache_clear_command(settings) -> None:
-    """Remove every cached store (the next command builds its store again)."""
-    from coprod_kg.graph.cache import cache_root, clear_cache
+    """Remove every cached store (the next command builds its store again); a store a
+    running command has open stays."""
+    from coprod_kg.graph.cache import cache_root
+    from coprod_kg.graph.cache_admin import cache_info, clear_cache
 
     removed = clear_cache(settings.store_dir)
     click.echo(f"removed {removed} store{'s' if removed != 1 else ''} from "
                f"{cache_root(settings.store_dir)}")
+    kept = len(cache_info(settings.store_dir)["stores"])
+    if kept:
+        click.echo(f"kept {kept} store{'s' if kept != 1 else ''} in use by a running "
+                   "command; clear again when it has finished")
 
 
 @cache_group.command("prune", epilog=epilog(["coprod-kg cache prune",

@@ -70,8 +70,7 @@ def cache_root(store_dir: Path | str | None = None) -> Path:
     try:
         home = Path.home()
     except RuntimeError:  # no $HOME and no passwd entry (`docker run --user 1234`)
-        raise InputError("no folder for the store cache: no home folder; choose one with "
-                         f"--store-dir or ${ENV_VAR}") from None
+        raise NoHomeForCache() from None
     return home / ".cache" / "coprod-kg"
 
 
@@ -89,6 +88,15 @@ class CacheUnwritable(InputError):
         self.folder, self.reason = folder, reason
         super().__init__(f"{folder}: cannot create the store cache there ({reason}); "
                          f"choose another with --store-dir or ${ENV_VAR}")
+
+
+class NoHomeForCache(CacheUnwritable):
+    """No $HOME and no passwd entry (`docker run --user 1234`): no default cache folder."""
+
+    def __init__(self) -> None:
+        self.folder, self.reason = Path("~/.cache/coprod-kg"), "no home folder"
+        InputError.__init__(self, "no folder for the store cache: no home folder; choose one "
+                                  f"with --store-dir or ${ENV_VAR}")
 
 
 def _code_fingerprint() -> list[str]:
@@ -245,8 +253,8 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
 
     try:
         _tag_cache_root(root)
-        (root / "tmp").mkdir(parents=True, exist_ok=True)
-        (root / "stores").mkdir(parents=True, exist_ok=True)
+        for name in ("tmp", "stores", "keys"):
+            _tag_cache_folder(root / name)
         staging = _new_folder(root / "tmp", f"{key}-")
     except OSError as error:
         raise CacheUnwritable(root, error.strerror or str(error)) from None
@@ -262,7 +270,7 @@ def _build(root: Path, key: str, build: Callable[[Path], int], files: list[Path]
         }
         _check_unchanged(files, stats)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        (root / "stores").mkdir(parents=True, exist_ok=True)  # `cache clear` meanwhile
+        _tag_cache_folder(root / "stores")  # `cache clear` meanwhile
         _install(root, key, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -278,14 +286,25 @@ def _tag_cache_root(root: Path) -> None:
     """Make the cache folder and tag it as a cache (CACHEDIR.TAG): backup tools skip it, and
     so does any --source folder around it (graph.sources). A folder holding anything but
     the cache's own (`--store-dir ~`) is not tagged: its other files would be skipped."""
-    from coprod_kg.graph.sources import CACHEDIR_SIGNATURE, CACHEDIR_TAG
+    from coprod_kg.graph.sources import CACHEDIR_TAG
 
     root.mkdir(parents=True, exist_ok=True)
-    tag = root / CACHEDIR_TAG
     names = {name for name in os.listdir(root) if not name.startswith(f".{CACHEDIR_TAG}-")}
-    if tag.exists() or not names <= {"stores", "keys", "tmp"}:
+    if names <= {CACHEDIR_TAG, "stores", "keys", "tmp"}:
+        _tag_cache_folder(root)
+
+
+def _tag_cache_folder(folder: Path) -> None:
+    """Make `folder` (the cache's own) and tag it: stores/, keys/ and tmp/ are always tagged,
+    so a --source that is or holds one skips it even where the cache folder holds other
+    files and is not tagged itself."""
+    from coprod_kg.graph.sources import CACHEDIR_SIGNATURE, CACHEDIR_TAG
+
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = folder / CACHEDIR_TAG
+    if tag.exists():
         return
-    temporary = root / f".{CACHEDIR_TAG}-{os.getpid()}-{os.urandom(6).hex()}"
+    temporary = folder / f".{CACHEDIR_TAG}-{os.getpid()}-{os.urandom(6).hex()}"
     try:
         temporary.write_bytes(TAG_TEXT % CACHEDIR_SIGNATURE)
         os.replace(temporary, tag)
@@ -387,8 +406,12 @@ def _building(path: Path) -> bool:
 
 def _stores(root: Path) -> list[CachedStore]:
     folder = root / "stores"
-    found = (_complete(root, path.name) for path in sorted(folder.glob("*"))) \
-        if folder.is_dir() else ()
+    try:
+        names = sorted(os.listdir(folder)) if folder.is_dir() else []
+    except OSError as error:
+        raise InputError(f"{folder}: cannot read the store cache "
+                         f"({error.strerror or error})") from None
+    found = (_complete(root, name) for name in names)
     return [store for store in found if store is not None]
 
 
@@ -420,8 +443,9 @@ def prune_stores(store_dir: Path | str | None = None, *, keep: int | None = None
     return removed
 
 
-def _remove_unused(root: Path, store: CachedStore) -> bool:
-    """Remove a store unless a process holds it: it leaves stores/ in one rename."""
+def _remove_unused(root: Path, store: CachedStore, *, strict: bool = False) -> bool:
+    """Remove a store unless a process holds it: it leaves stores/ in one rename. A store
+    that cannot be removed (no write permission) stays too, or, `strict`, is an InputError."""
     try:
         with (store.folder / MANIFEST).open("rb") as handle:
             if fcntl is not None:
@@ -430,7 +454,10 @@ def _remove_unused(root: Path, store: CachedStore) -> bool:
                 except BlockingIOError:
                     return False  # in use
             _discard(root, store.folder, "pruned")
-    except OSError:
+    except OSError as error:
+        if strict:
+            raise InputError(f"{store.folder}: cannot remove this store "
+                             f"({error.strerror or error})") from None
         return False
     return True
 
@@ -452,40 +479,8 @@ def _remove_builds(root: Path, older_than: float) -> None:
     now = time.time()
     for path in folder.glob("*") if folder.is_dir() else ():
         try:
-            if now - path.stat().st_mtime >= older_than and not _building(path):
+            if path.is_dir() and now - path.stat().st_mtime >= older_than \
+                    and not _building(path):
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             continue
-
-
-# --------------------------------------------------------------------------
-# `coprod-kg cache info|clear`
-# --------------------------------------------------------------------------
-
-
-def folder_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
-def cache_info(store_dir: Path | str | None = None) -> dict:
-    root = cache_root(store_dir)
-    stores = [{"key": found.key, "built": found.manifest.get("built"),
-               "triples": found.manifest.get("triples"),
-               "sources": len(found.manifest.get("sources", [])),
-               "bytes": folder_size(found.folder)} for found in _stores(root)]
-    return {"folder": str(root), "stores": stores,
-            "bytes": sum(s["bytes"] for s in stores)}
-
-
-def clear_cache(store_dir: Path | str | None = None) -> int:
-    """Remove every cached store (and the keys, and builds left behind, not those a
-    running command is making); returns how many stores were removed. Only the cache's
-    own subfolders are touched."""
-    import shutil
-
-    root = cache_root(store_dir)
-    removed = len(list((root / "stores").glob("*"))) if (root / "stores").is_dir() else 0
-    for name in ("keys", "stores"):
-        shutil.rmtree(root / name, ignore_errors=True)
-    _remove_builds(root, 0)
-    return removed

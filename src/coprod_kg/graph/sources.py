@@ -98,20 +98,34 @@ def expand_sources(paths: list[Path]) -> list[Path]:
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder (--source)")
+        cache = next((folder for folder in (path, *path.resolve().parents)
+                      if is_cache_folder(folder)), None)
+        if cache is not None:
+            what = "a cache folder" if cache == path else f"inside the cache folder {cache}"
+            raise InputError(f"{path}: {what} (it holds {CACHEDIR_TAG}), not sources "
+                             "(--source)")
         if path.is_dir():
-            if is_cache_folder(path):
-                raise InputError(f"{path}: a cache folder (it holds {CACHEDIR_TAG}), not "
-                                 "sources (--source)")
             found = files_below(path, lambda p: p.suffix in RDF_SUFFIXES)
             if not found and not files_below(path, lambda p: p.name.endswith(SSSOM_SUFFIX)):
                 raise InputError(
                     f"{path}: no RDF files in this folder "
-                    f"(expected {', '.join(sorted(RDF_SUFFIXES))} or *.sssom.tsv)"
+                    f"(expected {', '.join(sorted(RDF_SUFFIXES))} or *.sssom.tsv"
+                    f"{_skipped_caches(path)})"
                 )
             files.extend(found)
         else:
             files.append(path)
     return files
+
+
+def _skipped_caches(folder: Path) -> str:
+    """Where a folder seems empty of sources: the cache folders below it, which are skipped."""
+    skipped = []
+    for parent, folders, _ in os.walk(folder):
+        caches = [name for name in folders if is_cache_folder(Path(parent) / name)]
+        skipped.extend(Path(parent) / name for name in caches)
+        folders[:] = [name for name in folders if name not in caches]
+    return f"; skipped as cache folders: {', '.join(map(str, skipped))}" if skipped else ""
 
 
 RDF_SUFFIXES = {
