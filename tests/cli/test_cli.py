@@ -192,8 +192,8 @@ def test_query_table_fits_80_columns_and_marks_truncation(runner):
     assert max(len(line) for line in lines) <= 80
     assert "…" in outcome.stdout  # the long definitions are cut with a marker
     assert lines[-3:] == ["(6 rows)",  # then the note that labels our curation's column
-                          "Our reading (curation, not the review's words): ambiguityNote; the "
-                          "rationale:", "coprod-kg query ambiguities."]
+                          "Our reading (curation, not the review's words): ambiguityNote; every "
+                          "note with", "what it is about: coprod-kg query ambiguities."]
 
 
 def test_query_table_width_option(runner):

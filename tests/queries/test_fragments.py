@@ -39,7 +39,7 @@ SHARED = {
     "case-study-overview": ["notes ?caseStudy ?ambiguityNote"],
     "further-resources": ["notes ?resource ?ambiguityNote"],
     "organisation-roles": ["notes ?organisation ?ambiguityNote"],
-    "programme-figures": ["claim-status ?figure", "notes ?figure ?ambiguityNote"],
+    "programme-figures": ["claim-status ?figure ?linkedStatus", "notes ?figure ?ambiguityNote"],
     "site-programme-figures": ["claim-status ?figure"],
     "money-outcomes": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
     "case-study-outcomes": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
@@ -79,16 +79,43 @@ ex:p3 cpo:position 3 ; rdfs:label "Three" ; cpo:quote "Three." ; cpo:page 5 ;
 """
 
 
-@pytest.mark.parametrize("engine", ["memory", "oxigraph"])
-def test_several_notes_are_one_cell_in_the_order_of_their_texts(engine):
-    graph = Graph().parse(data=NOTES_GRAPH, format="turtle")
-    store = OxigraphStore.from_graph(graph) if engine == "oxigraph" else MemoryStore(graph)
+def store_of(turtle: str, engine: str):
+    graph = Graph().parse(data=turtle, format="turtle")
+    return OxigraphStore.from_graph(graph) if engine == "oxigraph" else MemoryStore(graph)
+
+
+def learning_point_notes(store) -> list[tuple[int, str | None]]:
     text = bound_text(get_query("learning-points"),
                       {"caseStudy": "https://example.org/notes/cs"})
     result = store.query(text)
     names = [str(v) for v in result.variables]
-    rows = [(int(row[names.index("position")]),
+    return [(int(row[names.index("position")]),
              None if row[names.index("ambiguityNote")] is None
              else str(row[names.index("ambiguityNote")])) for row in result.rows]
-    assert rows == [(1, "Alpha note. | Beta note. | Gamma note."), (2, None),
-                    (3, "Only note.")]
+
+
+@pytest.mark.parametrize("engine", ["memory", "oxigraph"])
+def test_several_notes_are_one_cell_in_the_order_of_their_texts(engine):
+    assert learning_point_notes(store_of(NOTES_GRAPH, engine)) == [
+        (1, "Alpha note. | Beta note. | Gamma note."), (2, None), (3, "Only note.")]
+
+
+FRENCH_NOTE = NOTES_GRAPH + """
+ex:p3 cpo:ambiguityNote "Une note en français."@fr, "A British note."@en-GB .
+ex:cs cpo:organisation ex:org .
+ex:org cpo:ambiguityNote "Note de l'organisation."@fr, "The organisation's note." .
+"""
+
+
+@pytest.mark.parametrize("engine", ["memory", "oxigraph"])
+def test_the_notes_keep_only_english_or_untagged_text_as_every_label(engine):
+    store = store_of(FRENCH_NOTE, engine)
+    assert learning_point_notes(store) == [
+        (1, "Alpha note. | Beta note. | Gamma note."), (2, None),
+        (3, "A British note. | Only note.")]
+    # a note reached through a property (the UNION form) is filtered the same way
+    reached = fragments.notes("?cs", "?note", "cpo:organisation")
+    query = ("PREFIX cpo: <https://w3id.org/coprod-kg/ontology#>\n"
+             "SELECT ?note WHERE { BIND(<https://example.org/notes/cs> AS ?cs)\n"
+             f"{reached}\n}}")
+    assert [str(row[0]) for row in store.query(query).rows] == ["The organisation's note."]

@@ -13,15 +13,19 @@ block is expanded in the file, not when the query runs. The blocks:
 
 - `notes SUBJECT COLUMN [PROPERTY ...]`: the curators' notes on ambiguous or inconsistent
   text (`cpo:ambiguityNote`, our curation) of SUBJECT, and of the nodes SUBJECT reaches by
-  each PROPERTY (an organisation, a programme), joined with " | " in the alphabetical order
-  of their texts (an ordered sub-select: the same on every engine), one cell per row; a
-  subject without a note leaves COLUMN unbound. The notes are read once (a small set, found
-  by the predicate) and joined to the rows: never a lookup per row.
-- `claim-status CLAIM`: the claim's status (?claimStatus) and the later evidence behind it
-  (?laterEvidence, ?laterFinding, ?laterGrade), our reading of the evidence links
-  (data/curation/evidence-links.ttl) by the rule of queries/claim-status.rq: the strongest
-  relation wins, no other link about the claim outranks it (FILTER NOT EXISTS, not an
-  ordered sub-select, which Virtuoso 7.2.5 answers wrongly).
+  each PROPERTY (an organisation, a programme), in English or untagged only (as every label
+  of the stored queries), joined with " | " in the alphabetical order of their texts (an
+  ordered sub-select: the same on every engine), one cell per row; a subject without a note
+  leaves COLUMN unbound. The notes are read once (a small set, found by the predicate) and
+  joined to the rows: never a lookup per row.
+- `claim-status CLAIM [STATUS]`: the claim's status (STATUS, ?claimStatus unless named;
+  unbound where no link bears on the claim: programme-figures.rq projects
+  `(COALESCE(STATUS, "no later evidence") AS ?claimStatus)`, as claim-status.rq does) and
+  the later evidence behind it (?laterEvidence, ?laterFinding, ?laterGrade), our reading of
+  the evidence links (data/curation/evidence-links.ttl) by the rule of
+  queries/claim-status.rq: the strongest relation wins, no other link about the claim
+  outranks it (FILTER NOT EXISTS, not an ordered sub-select, which Virtuoso 7.2.5 answers
+  wrongly).
 """
 
 from __future__ import annotations
@@ -48,10 +52,13 @@ def notes(subject: str, column: str, *properties: str) -> str:
     """The joined ambiguity notes of `subject` (and of what it reaches by `properties`)."""
     s, note = _name(subject), _name(column)
     text, found = f"?{s}NoteText", f"?{s}Note"
-    patterns = [f"{{ ?{s} cpo:ambiguityNote {found} }}"]
+    english = f'FILTER(lang({found}) = "" || langMatches(lang({found}), "en"))'
+    patterns = [f"{{ ?{s} cpo:ambiguityNote {found}\n        {english} }}"]
     patterns += [f"{{ ?{s}NoteHolder cpo:ambiguityNote {found} .\n"
-                 f"        ?{s} {prop} ?{s}NoteHolder }}" for prop in properties]
-    where = "\n      UNION ".join(patterns) if properties else patterns[0][2:-2] + " ."
+                 f"        ?{s} {prop} ?{s}NoteHolder\n"
+                 f"        {english} }}" for prop in properties]
+    where = ("\n      UNION ".join(patterns) if properties
+             else f"?{s} cpo:ambiguityNote {found}\n      {english}")
     return f"""\
 # the curators' notes on the text (cpo:ambiguityNote, our curation), joined in the order
 # of their texts {GENERATED[2:]}
@@ -67,9 +74,10 @@ OPTIONAL {{
 }}"""
 
 
-def claim_status(claim: str) -> str:
-    """The status of `claim` and the later evidence behind it (queries/claim-status.rq)."""
-    c = _name(claim)
+def claim_status(claim: str, status: str = "?claimStatus") -> str:
+    """The status of `claim` (bound to `status`, unbound without later evidence) and the
+    later evidence behind it (queries/claim-status.rq)."""
+    c, label = _name(claim), _name(status)
     return f"""\
 # The claim's status and the later evidence behind it: our reading, from the evidence
 # links of data/curation/evidence-links.ttl (queries/claim-status.rq). The strongest
@@ -81,7 +89,7 @@ OPTIONAL {{
               cpo:evidenceRelation ?statusRelation ;
               cpo:linksLaterEvidence ?laterEvidence .
   ?statusRelation cpo:statusRank ?statusRank ;
-                  cpo:claimStatusLabel ?claimStatus .
+                  cpo:claimStatusLabel ?{label} .
   FILTER NOT EXISTS {{
     ?strongerLink cpo:aboutClaim ?{c} ;
                   cpo:evidenceRelation/cpo:statusRank ?strongerRank .

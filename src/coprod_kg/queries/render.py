@@ -212,7 +212,8 @@ def shown_columns(result: QueryResult) -> tuple[list[list[str]], list[str]]:
 
 
 # Columns that carry our curation or a later source's words, never the review's: a table
-# says so below its rows (CSV, TSV and JSON stay plain data).
+# says so below its rows (CSV, TSV and JSON stay plain data). Each curated column names the
+# query that gives its rationale ("" for none); the notes point to every note instead.
 OUR_READING = {
     "claimStatus": "later-evidence", "statusRank": "later-evidence",
     "relation": "later-evidence", "relationLabel": "later-evidence",
@@ -220,10 +221,24 @@ OUR_READING = {
     "gradedAs": "evidence-grades", "laterGrade": "evidence-grades",
     "strength": "case-studies-by-principle", "rationale": "",
     "inferredDesign": "study-designs", "inferenceRationale": "",
-    "ambiguityNote": "ambiguities",
+    "evidenceStatus": "",  # curation by its predicate (publishing/voices.py)
+    "ambiguityNote": "",
     "attributedSourceKey": "", "attributedSourceTitle": "",
 }
+RATIONALE_COLUMNS = ("rationale", "inferenceRationale")
+NOTES_COLUMN, NOTES_QUERY = "ambiguityNote", "ambiguities"
 LATER_WORDS = ("laterFinding", "finding")
+
+
+def _pointers(variables) -> str:
+    """What points to the rationale of the curated columns and to the notes."""
+    columns = [f"the {name} column" for name in RATIONALE_COLUMNS if name in variables]
+    queries = sorted({OUR_READING[name] for name in variables if name in OUR_READING} - {""})
+    rationale = columns + [f"coprod-kg query {name}" for name in queries]
+    pointers = [f"the rationale: {'; '.join(rationale)}"] if rationale else []
+    if NOTES_COLUMN in variables:
+        pointers.append(f"every note with what it is about: coprod-kg query {NOTES_QUERY}")
+    return "".join(f"; {pointer}" for pointer in pointers)
 
 
 def voice_notes(variables, width: int = 80) -> str:
@@ -232,13 +247,8 @@ def voice_notes(variables, width: int = 80) -> str:
     later = [name for name in variables if name in LATER_WORDS]
     notes = []
     if ours:
-        where = sorted({OUR_READING[name] for name in ours} - {""})
-        rationale = ("rationale column" if "rationale" in variables or "inferenceRationale"
-                     in variables else "")
-        sources = [rationale] if rationale else []
-        sources += [f"coprod-kg query {name}" for name in where]
-        why = f"; the rationale: {'; '.join(sources)}" if sources else ""
-        notes.append(f"Our reading (curation, not the review's words): {', '.join(ours)}{why}.")
+        notes.append(f"Our reading (curation, not the review's words): {', '.join(ours)}"
+                     f"{_pointers(variables)}.")
     if later:
         notes.append(f"The later source's words, not the review's: {', '.join(later)}.")
     return "".join(textwrap.fill(note, max(width, 40)) + "\n" for note in notes)
