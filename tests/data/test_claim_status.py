@@ -147,8 +147,8 @@ def test_headline_marks_age_uk_contradicted(runner):
         ("out:oxleas-complaints", "qualified", "le:springham-robert-2015-complaints"),
         ("out:popp-overnight-stays", "qualified", "le:popp-evaluation-overnight-stays-hedge"),
         ("out:age-uk-all-admissions", "qualified", NUFFIELD),
-        ("out:lac-costs", "", ""),
-        ("out:popp-ae-use", "", ""),
+        ("out:lac-costs", NO_EVIDENCE, ""),
+        ("out:popp-ae-use", NO_EVIDENCE, ""),
         ("out:age-uk-non-elective-admissions", "contradicted", NUFFIELD),
     ]
 
@@ -166,9 +166,10 @@ def test_case_study_outcomes_show_the_status(runner):
     assert {r["outcome"]: (r["claimStatus"], r["laterEvidence"]) for r in rows} == {
         "out:age-uk-all-admissions": ("qualified", NUFFIELD),
         "out:age-uk-non-elective-admissions": ("contradicted", NUFFIELD),
-        "out:age-uk-wellbeing": ("", ""),
-        "out:age-uk-volunteering": ("", ""),
-        "out:age-uk-social-care-costs": ("", ""),  # not linked to the Nuffield evaluation
+        "out:age-uk-wellbeing": (NO_EVIDENCE, ""),
+        "out:age-uk-volunteering": (NO_EVIDENCE, ""),
+        # not linked to the Nuffield evaluation (our note says why)
+        "out:age-uk-social-care-costs": (NO_EVIDENCE, ""),
     }
     finding = {r["laterFinding"] for r in rows if r["laterEvidence"]}
     assert finding == {"An evaluation of 1,996 people in eight areas found the programme had "
@@ -181,8 +182,8 @@ def test_case_study_outcomes_show_a_protocols_expected_outcomes(runner):
     rows = cli_csv(runner, "case-study-outcomes", "caseStudy=cs:core-study")
     assert {r["outcome"]: (r["kind"], r["direction"], r["claimStatus"]) for r in rows} == {
         "out:core-psychosocial-recovery": ("expected", "Increase", "contradicted"),
-        "out:core-service-user-and-carer-wellbeing": ("expected", "Unclear", ""),
-        "out:core-staff-attitudes": ("expected", "Unclear", ""),
+        "out:core-service-user-and-carer-wellbeing": ("expected", "Unclear", NO_EVIDENCE),
+        "out:core-staff-attitudes": ("expected", "Unclear", NO_EVIDENCE),
     }
     primary = next(r for r in rows if r["outcome"] == "out:core-psychosocial-recovery")
     assert primary["laterEvidence"] == "le:palmer-2021-core-recovery"
@@ -195,12 +196,33 @@ def test_case_study_outcomes_show_a_protocols_expected_outcomes(runner):
 def test_money_outcomes_show_the_status(runner):
     rows = cli_csv(runner, "money-outcomes")
     assert {r["outcome"]: (r["claimStatus"], r["laterEvidence"]) for r in rows} == {
-        "out:popp-cost-reduction": ("", ""),
-        "out:popp-quality-of-life-value": ("", ""),
+        "out:popp-cost-reduction": (NO_EVIDENCE, ""),
+        "out:popp-quality-of-life-value": (NO_EVIDENCE, ""),
         "out:popp-value-for-money": ("qualified", "le:popp-evaluation-benefit-range"),
-        "out:lac-costs": ("", ""),
-        "out:age-uk-social-care-costs": ("", ""),
+        "out:lac-costs": (NO_EVIDENCE, ""),
+        "out:age-uk-social-care-costs": (NO_EVIDENCE, ""),
     }
+
+
+OUTCOME_QUERIES = [
+    ("outcomes-by-reduction", ("minPercent=0",)),
+    ("money-outcomes", ()),
+    ("outcomes-by-category", ("category=cat:non-elective-admissions",)),
+    *[("case-study-outcomes", (f"caseStudy=cs:{slug}",)) for slug in (
+        "oxleas-ebcd", "popp", "local-area-coordination",
+        "age-uk-personalised-integrated-care", "accelerated-ebcd", "core-study")],
+]
+
+
+@pytest.mark.parametrize("name, params", OUTCOME_QUERIES)
+def test_every_outcome_query_gives_the_status_claim_status_gives(runner, name, params):
+    """An outcome with no later evidence says so in every outcome query, as claim-status
+    does, rather than leave the cell empty (an empty cell reads as 'not looked at')."""
+    statuses = {r["claim"]: r["claimStatus"] for r in cli_csv(runner, "claim-status")}
+    rows = cli_csv(runner, name, *params)
+    assert rows
+    assert {r["outcome"]: r["claimStatus"] for r in rows} == {
+        r["outcome"]: statuses[r["outcome"]] for r in rows}
 
 
 def test_programme_figures_show_the_status(runner):

@@ -41,9 +41,9 @@ SHARED = {
     "organisation-roles": ["notes ?organisation ?ambiguityNote"],
     "programme-figures": ["claim-status ?figure ?linkedStatus", "notes ?figure ?ambiguityNote"],
     "site-programme-figures": ["claim-status ?figure"],
-    "money-outcomes": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
-    "case-study-outcomes": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
-    "outcomes-by-category": ["claim-status ?outcome", "notes ?outcome ?ambiguityNote"],
+    "money-outcomes": ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"],
+    "case-study-outcomes": ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"],
+    "outcomes-by-category": ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"],
     "site-outcomes": ["claim-status ?outcome"],
 }
 

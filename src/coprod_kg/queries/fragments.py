@@ -19,8 +19,9 @@ block is expanded in the file, not when the query runs. The blocks:
   leaves COLUMN unbound. The notes are read once (a small set, found by the predicate) and
   joined to the rows: never a lookup per row.
 - `claim-status CLAIM [STATUS]`: the claim's status (STATUS, ?claimStatus unless named;
-  unbound where no link bears on the claim: programme-figures.rq projects
-  `(COALESCE(STATUS, "no later evidence") AS ?claimStatus)`, as claim-status.rq does) and
+  unbound where no link bears on the claim: the outcome queries and programme-figures.rq
+  project `(COALESCE(STATUS, "no later evidence") AS ?claimStatus)`, as claim-status.rq
+  does; the site's queries leave it unbound and the site writes its own text) and
   the later evidence behind it (?laterEvidence, ?laterFinding, ?laterGrade), our reading of
   the evidence links (data/curation/evidence-links.ttl) by the rule of
   queries/claim-status.rq: the strongest relation wins, no other link about the claim
