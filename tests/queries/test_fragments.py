@@ -41,9 +41,8 @@ SHARED = {
     "organisation-roles": ["notes ?organisation ?ambiguityNote"],
     "programme-figures": ["claim-status ?figure ?linkedStatus", "notes ?figure ?ambiguityNote"],
     "site-programme-figures": ["claim-status ?figure"],
-    "money-outcomes": ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"],
-    "case-study-outcomes": ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"],
-    "outcomes-by-category": ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"],
+    **{name: ["claim-status ?outcome ?linkedStatus", "notes ?outcome ?ambiguityNote"]
+       for name in ("money-outcomes", "case-study-outcomes", "outcomes-by-category")},
     "site-outcomes": ["claim-status ?outcome"],
 }
 
