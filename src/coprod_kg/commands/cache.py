@@ -41,12 +41,12 @@ def cache_clear_command(settings) -> None:
     """Remove every cached store (the next command builds its store again); a store a
     running command has open stays."""
     from coprod_kg.graph.cache import cache_root
-    from coprod_kg.graph.cache_admin import cache_info, clear_cache
+    from coprod_kg.graph.cache_admin import clear_cache, store_count
 
     removed = clear_cache(settings.store_dir)
     click.echo(f"removed {removed} store{'s' if removed != 1 else ''} from "
                f"{cache_root(settings.store_dir)}")
-    kept = len(cache_info(settings.store_dir)["stores"])
+    kept = store_count(settings.store_dir)
     if kept:
         click.echo(f"kept {kept} store{'s' if kept != 1 else ''} in use by a running "
                    "command; clear again when it has finished")

@@ -70,7 +70,9 @@ def cache_root(store_dir: Path | str | None = None) -> Path:
     try:
         home = Path.home()
     except RuntimeError:  # no $HOME and no passwd entry (`docker run --user 1234`)
-        raise NoHomeForCache() from None
+        raise CacheUnwritable(Path("~/.cache/coprod-kg"), "no home folder", (
+            f"no folder for the store cache: no home folder; choose one with --store-dir or "
+            f"${ENV_VAR}")) from None
     return home / ".cache" / "coprod-kg"
 
 
@@ -84,19 +86,10 @@ def chosen_by_user(store_dir: Path | str | None = None) -> bool:
 class CacheUnwritable(InputError):
     """The cache folder cannot be made or written: no store can be built there."""
 
-    def __init__(self, folder: Path, reason: str) -> None:
+    def __init__(self, folder: Path, reason: str, message: str | None = None) -> None:
         self.folder, self.reason = folder, reason
-        super().__init__(f"{folder}: cannot create the store cache there ({reason}); "
-                         f"choose another with --store-dir or ${ENV_VAR}")
-
-
-class NoHomeForCache(CacheUnwritable):
-    """No $HOME and no passwd entry (`docker run --user 1234`): no default cache folder."""
-
-    def __init__(self) -> None:
-        self.folder, self.reason = Path("~/.cache/coprod-kg"), "no home folder"
-        InputError.__init__(self, "no folder for the store cache: no home folder; choose one "
-                                  f"with --store-dir or ${ENV_VAR}")
+        super().__init__(message or f"{folder}: cannot create the store cache there "
+                                    f"({reason}); choose another with --store-dir or ${ENV_VAR}")
 
 
 def _code_fingerprint() -> list[str]:

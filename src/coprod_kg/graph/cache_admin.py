@@ -29,6 +29,11 @@ def cache_info(store_dir: Path | str | None = None) -> dict:
             "bytes": sum(s["bytes"] for s in stores)}
 
 
+def store_count(store_dir: Path | str | None = None) -> int:
+    """How many complete stores the cache holds (after `clear_cache`: those in use)."""
+    return len(_stores(cache_root(store_dir)))
+
+
 def clear_cache(store_dir: Path | str | None = None) -> int:
     """Remove every cached store that no running command holds (a store in use stays, as in
     prune: removing it under a command that has just found it would fail that command), the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 FOLDERS = ("ontology", "data", "shapes", "queries")
@@ -55,17 +55,23 @@ def is_cache_folder(folder: Path) -> bool:
         return False
 
 
+def _walk_outside_caches(folder: Path) -> Iterator[tuple[Path, list[str], list[str], list[Path]]]:
+    """os.walk below `folder` (links not followed) that does not enter cache folders: each
+    folder, its subfolders and files, and the cache folders it skipped there."""
+    for parent, folders, names in os.walk(folder):
+        here = Path(parent)
+        caches = [here / name for name in folders if is_cache_folder(here / name)]
+        folders[:] = [name for name in folders if here / name not in caches]
+        yield here, folders, names, caches
+
+
 def files_below(folder: Path, wanted: Callable[[Path], bool]) -> list[Path]:
     """The paths below a folder (files and folders, as rglob("*") finds them, links not
     followed) that `wanted` accepts, sorted; none in or below a cache folder."""
     if is_cache_folder(folder):
         return []
-    found: list[Path] = []
-    for parent, folders, names in os.walk(folder):
-        here = Path(parent)
-        folders[:] = [name for name in folders if not is_cache_folder(here / name)]
-        found.extend(path for path in (here / name for name in folders + names) if wanted(path))
-    return sorted(found)
+    return sorted(path for here, folders, names, _ in _walk_outside_caches(folder)
+                  for path in (here / name for name in folders + names) if wanted(path))
 
 
 def turtle_files(folder: Path) -> list[Path]:
@@ -120,11 +126,7 @@ def expand_sources(paths: list[Path]) -> list[Path]:
 
 def _skipped_caches(folder: Path) -> str:
     """Where a folder seems empty of sources: the cache folders below it, which are skipped."""
-    skipped = []
-    for parent, folders, _ in os.walk(folder):
-        caches = [name for name in folders if is_cache_folder(Path(parent) / name)]
-        skipped.extend(Path(parent) / name for name in caches)
-        folders[:] = [name for name in folders if name not in caches]
+    skipped = [cache for *_, caches in _walk_outside_caches(folder) for cache in caches]
     return f"; skipped as cache folders: {', '.join(map(str, skipped))}" if skipped else ""
 
 
