@@ -30,13 +30,12 @@ the manifest of the store it has open, and a store in use is never removed.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
 
 try:
     import fcntl
@@ -45,6 +44,7 @@ except ImportError:  # pragma: no cover - not POSIX: stores are pruned without l
 
 from coprod_kg.errors import InputError, SourceParseError
 from coprod_kg.graph.digest import digest, hasher
+from coprod_kg.records import Record
 
 ENV_VAR = "COPROD_KG_STORE_DIR"
 RACY_SECONDS = 2.0
@@ -147,13 +147,17 @@ def content_key(files: list[Path]) -> str:
     return digest(parts)
 
 
-@dataclass(frozen=True)
-class CachedStore:
+class CachedStore(Record):
     key: str
     folder: Path
     manifest: dict
     # the open manifest with a shared lock: keep it while the store is in use (see prune)
-    lock: IO[Any] | None = field(default=None, compare=False, repr=False)
+    lock: io.BufferedReader | None
+    _hidden = frozenset({"lock"})
+
+    def __init__(self, key: str, folder: Path, manifest: dict,
+                 lock: io.BufferedReader | None = None) -> None:
+        self._set(key=key, folder=folder, manifest=manifest, lock=lock)
 
     @property
     def location(self) -> Path:

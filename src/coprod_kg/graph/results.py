@@ -10,12 +10,16 @@ code that works with rdflib (validation, the site, the links checks).
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
 
 from coprod_kg.errors import InputError
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing's own costs a warm query ~2 ms to import (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
@@ -107,13 +111,11 @@ def native_rows_tsv(variables: list[str], rows: list[tuple[Any, ...]] | None) ->
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-class TermView(NamedTuple):
-    """What every renderer needs of a term, whichever library holds it."""
-
-    kind: str  # "uri", "bnode" or "literal"
-    value: str  # the IRI, the blank node's id, or the literal's lexical form
-    datatype: str | None = None  # None for simple and language-tagged literals
-    language: str | None = None
+# What every renderer needs of a term, whichever library holds it: its kind ("uri",
+# "bnode" or "literal"); its value (the IRI, the blank node's id, or the literal's lexical
+# form); its datatype (None for simple and language-tagged literals); its language.
+TermView = namedtuple("TermView", ("kind", "value", "datatype", "language"),
+                      defaults=(None, None))
 
 
 def term_view(term) -> TermView | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from coprod_kg.errors import InputError
 from coprod_kg.graph import rdf_files
@@ -32,7 +31,10 @@ from coprod_kg.graph.results import (
 )
 from coprod_kg.settings import Settings
 
+TYPE_CHECKING = False  # typing's own costs a warm query ~2 ms to import (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from coprod_kg.graph.cache import CacheUnwritable
 
 

@@ -7,10 +7,10 @@ Commands find it from the current folder upwards, as git finds a repository, or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from coprod_kg.errors import InputError
+from coprod_kg.records import Record
 
 CONFIG_NAME = "coprod-kg.toml"
 FOLDERS = ("data", "queries", "mappings")
@@ -26,10 +26,12 @@ include-bundled = true
 """
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(Record):
     root: Path
-    include_bundled: bool = True
+    include_bundled: bool
+
+    def __init__(self, root: Path, include_bundled: bool = True) -> None:
+        self._set(root=root, include_bundled=include_bundled)
 
     @property
     def data(self) -> Path:

@@ -18,7 +18,6 @@ outermost WHERE group, where FILTERs and BINDs of that group see them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from coprod_kg.errors import InputError
@@ -26,6 +25,7 @@ from coprod_kg.graph import sources
 from coprod_kg.graph.guard import strip_comments
 from coprod_kg.namespaces import IRI_FORBIDDEN
 from coprod_kg.queries.header import parse_header
+from coprod_kg.records import Record
 
 TYPES = ("iri", "number", "literal", "integer", "decimal", "string")
 # grlc's prefix_datatype form `?_name_xsd_TYPE`: the XSD datatypes a parameter may take
@@ -47,12 +47,15 @@ WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 VARIABLE_OR_NAME = re.compile(r"[?$:]?[A-Za-z0-9_\-.:]*")
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(Record):
     name: str  # camelCase, as the user passes it: -p name=value
     type: str  # one of TYPES or a language tag
     required: bool
-    default: str | None = None
+    default: str | None
+
+    def __init__(self, name: str, type: str, required: bool,  # noqa: A002 - grlc's word
+                 default: str | None = None) -> None:
+        self._set(name=name, type=type, required=required, default=default)
 
     @property
     def variable(self) -> str:
@@ -68,15 +71,19 @@ class Parameter:
         return f"string in language '{self.type}'"
 
 
-@dataclass(frozen=True)
-class StoredQuery:
+class StoredQuery(Record):
     name: str
     path: Path
     text: str
     summary: str
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    description: str
+    tags: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+
+    def __init__(self, name: str, path: Path, text: str, summary: str, description: str = "",
+                 tags: tuple[str, ...] = (), parameters: tuple[Parameter, ...] = ()) -> None:
+        self._set(name=name, path=path, text=text, summary=summary, description=description,
+                  tags=tags, parameters=parameters)
 
     @property
     def is_gate(self) -> bool:
