@@ -44,7 +44,7 @@ def stage_of(module: str) -> str:
         return TOP
     if parts[1] in STAGES or parts[1] == "commands":
         return parts[1]
-    if parts[1] in ("cli", "__main__"):
+    if parts[1] in ("cli", "__main__", "entry"):
         return "cli"
     return TOP
 

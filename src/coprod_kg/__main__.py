@@ -1,3 +1,3 @@
-from coprod_kg.cli import main
+from coprod_kg.entry import main
 
 main()

@@ -7,8 +7,6 @@ are imported inside the commands so that `coprod-kg --help` stays fast.
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from coprod_kg.commands.layout import (
     wants_json_errors,
 )
 from coprod_kg.commands.options import EXIT_ERROR_LINE, JSON_ERRORS, epilog
+from coprod_kg.console import error_line, interrupt_on_termination, unexpected
 from coprod_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, CoprodError
 from coprod_kg.settings import Settings
 
@@ -36,13 +35,8 @@ class CliError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        from coprod_kg.text import printable
-
-        if JSON_ERRORS["on"]:
-            error = {"error": self.format_message(), "exitCode": self.exit_code}
-            click.echo(json.dumps(error, ensure_ascii=False), err=True)
-            return
-        click.echo(f"coprod-kg: error: {printable(self.format_message())}", err=True)
+        click.echo(error_line(self.format_message(), self.exit_code, JSON_ERRORS["on"]),
+                   err=True)
 
 
 def _usage_error(error: click.UsageError) -> CliError:
@@ -106,47 +100,7 @@ class CoprodGroup(click.Group):
         except Exception as error:  # a bug, or a fault nobody foresaw: one line, exit 2
             if ctx.obj is not None and ctx.obj.debug:
                 raise
-            raise CliError(_unexpected(error), EXIT_ERROR) from None
-
-
-def _unexpected(error: BaseException) -> str:
-    """One line for an error no code path expected (the traceback with --debug)."""
-    if isinstance(error, OSError) and error.strerror and _is_stdout_error(error):
-        _silence_stdout()
-        return f"cannot write the output: {error.strerror}"
-    if isinstance(error, MemoryError):
-        return "out of memory"
-    if isinstance(error, RecursionError):
-        return "the input is nested too deeply"
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return (f"unexpected error: {type(error).__name__}{': ' + detail if detail else ''} "
-            "(run with --debug for the traceback)")
-
-
-def _is_stdout_error(error: OSError) -> bool:
-    import errno
-
-    return error.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG)
-
-
-def _interrupt_on_termination() -> None:
-    """SIGTERM and SIGHUP (the terminal closed) stop a command as Ctrl-C does, so that its
-    clean-up (temporary files, a staging graph, a server) runs and it exits 130."""
-    import signal
-
-    def interrupt(signum, frame) -> None:
-        raise KeyboardInterrupt
-
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupt)
-
-
-def _silence_stdout() -> None:
-    """Later flushes of stdout (at exit) go to /dev/null instead of a second error."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+            raise CliError(unexpected(error), EXIT_ERROR) from None
 
 
 @click.group(
@@ -249,7 +203,7 @@ def cli(
       coprod-kg validate                     check the graph
     """
     from coprod_kg import progress
-    from coprod_kg.commands.workspace import workspace_sources
+    from coprod_kg.graph.workspace import workspace_sources
 
     progress.configure(quiet=quiet, verbose=verbose)
 
@@ -281,8 +235,9 @@ _register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script and of `python -m coprod_kg`."""
-    _interrupt_on_termination()
+    """The click CLI, as the console script and `python -m coprod_kg` run it (through
+    coprod_kg.entry, which answers the plain `query NAME` forms itself without click)."""
+    interrupt_on_termination()
     try:
         cli.main(args=argv, prog_name="coprod-kg")
     except BrokenPipeError:

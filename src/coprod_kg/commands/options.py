@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
-RDF_FORMATS = ("turtle", "json-ld", "ntriples")
+# the formats and the width rule are the click-free fast path's too (coprod_kg.entry)
+from coprod_kg.console import DEFAULT_WIDTH, RESULT_FORMATS
+from coprod_kg.console import RDF_FORMATS as RDF_FORMATS
+from coprod_kg.console import table_width as table_width
+
 # named graphs, one per voice (export only)
 DATASET_FORMATS = ("trig", "nquads")
-DEFAULT_WIDTH = 80
 # on when the command line asks for `--format json`: errors are then one JSON object
 JSON_ERRORS = {"on": False}
 # older names, still accepted but not shown: `--format text` is the table
@@ -57,17 +58,6 @@ def width_option() -> Callable:
         default=None,
         help=f"Width of the table format (default: the terminal's, or {DEFAULT_WIDTH}).",
     )
-
-
-def table_width(width: int | None) -> int:
-    """--width if given; else the terminal's width when stdout is one; else DEFAULT_WIDTH."""
-    if width is not None:
-        return width
-    if sys.stdout.isatty():
-        import shutil
-
-        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-    return DEFAULT_WIDTH
 
 
 def emit(text: str, output: Path | None, what: str = "") -> None:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
 
 from coprod_kg.commands.options import (
-    RDF_FORMATS,
-    RESULT_FORMATS,
     emit,
     epilog,
     format_option,
     output_option,
-    table_width,
     width_option,
 )
+from coprod_kg.console import RDF_FORMATS, RESULT_FORMATS
 from coprod_kg.errors import InputError
 
 
@@ -58,10 +55,8 @@ from coprod_kg.errors import InputError
 @click.pass_obj
 def query(settings, name, params, query_file, fmt, width, output) -> None:
     """Run the stored query NAME (see `coprod-kg queries`) or a query file."""
-    from coprod_kg.graph.store import open_store
     from coprod_kg.queries import catalogue
-    from coprod_kg.queries.prefixes import declare_project_prefixes
-    from coprod_kg.queries.render import render
+    from coprod_kg.queries.run import answer, stored_query
 
     if (name is None) == (query_file is None):
         raise InputError(
@@ -70,41 +65,10 @@ def query(settings, name, params, query_file, fmt, width, output) -> None:
     if query_file is not None:
         if not query_file.is_file():
             raise InputError(f"{query_file}: no such query file")
-        stored = catalogue.read_query(query_file)
+        stored, where = catalogue.read_query(query_file), str(query_file)
     else:
-        stored = _stored_query(settings, name)
-    where = str(query_file) if query_file is not None else name
-    bound = catalogue.bound_text(stored, catalogue.parse_assignments(params))
-    text = declare_project_prefixes(bound, where)
-    store = open_store(settings)
-    columns = table_width(width)
-    try:
-        printed = store.query(text, lambda result: render(result, fmt, columns))
-    except InputError as error:
-        added = text.count("\n") - bound.count("\n")
-        raise InputError(_located(str(error), where, added)) from None
-    emit(printed, output)
-
-
-# Oxigraph: "error at 3:1: ..."; rdflib: "... (at char 155), (line:4, col:1)"
-ENGINE_POSITION = re.compile(
-    r"error at (\d+):(\d+): |\s*\(at char \d+\), \(line:(\d+), col:(\d+)\)"
-)
-MAX_ERROR_LENGTH = 200
-
-
-def _located(message: str, where: str, added_lines: int) -> str:
-    """An engine's syntax error with the position in the user's file, cut to one short line."""
-
-    def at(match: re.Match[str]) -> str:
-        if match.group(1):
-            return f"{where}:{int(match.group(1)) - added_lines}:{match.group(2)}: "
-        return f" at {where}:{int(match.group(3)) - added_lines}:{match.group(4)}"
-
-    message = ENGINE_POSITION.sub(at, message.splitlines()[0] if message else message)
-    if len(message) > MAX_ERROR_LENGTH:
-        message = message[: MAX_ERROR_LENGTH - 1] + "…"
-    return message
+        stored, where = stored_query(settings, name), name
+    emit(answer(settings, stored, where, params, fmt, width), output)
 
 
 @click.command(
@@ -129,10 +93,11 @@ def queries(settings, show_all, tags, fmt, output) -> None:
     `coprod-kg validate`) are listed only with --all. In a workspace, its queries/*.rq are
     listed too, marked (workspace)."""
     from coprod_kg.queries import catalogue
+    from coprod_kg.queries.run import workspace_queries
 
     listing = [{**entry, "origin": "bundled"}
                for entry in catalogue.summary_rows(catalogue.load_catalogue())]
-    own = _workspace_queries(settings)
+    own = workspace_queries(settings)
     if own is not None:
         names = {entry["name"] for entry in listing}
         mine = [{**entry, "origin": "workspace"}
@@ -158,23 +123,6 @@ def queries(settings, show_all, tags, fmt, output) -> None:
         for parameter in entry["parameters"]:
             lines.append(f"    {_parameter_text(parameter)}")
     emit("\n".join(lines) + "\n" if lines else "", output)
-
-
-def _workspace_queries(settings) -> Path | None:
-    workspace = settings.workspace
-    if workspace is not None and workspace.queries.is_dir():
-        return workspace.queries
-    return None
-
-
-def _stored_query(settings, name: str):
-    """The workspace's queries/NAME.rq if there is one, else the bundled query NAME."""
-    from coprod_kg.queries import catalogue
-
-    own = _workspace_queries(settings)
-    if own is not None and (own / f"{name}.rq").is_file():
-        return catalogue.read_query(own / f"{name}.rq")
-    return catalogue.get_query(name)
 
 
 def _parameter_text(parameter: dict) -> str:

@@ -1,4 +1,4 @@
-"""`coprod-kg init`: make an evidence workspace; and how the global options find one."""
+"""`coprod-kg init`: make an evidence workspace."""
 
 from __future__ import annotations
 
@@ -7,16 +7,6 @@ from pathlib import Path
 import click
 
 from coprod_kg.commands.options import epilog
-
-
-def workspace_sources(option: Path | None, sources: tuple[Path, ...]):
-    """(the workspace, the sources to load): --source wins; else the workspace's layers."""
-    from coprod_kg.graph.workspace import open_workspace
-
-    found = open_workspace(option)
-    if not sources and found is not None:
-        sources = found.sources()
-    return found, sources
 
 
 @click.command(

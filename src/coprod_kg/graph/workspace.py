@@ -94,6 +94,14 @@ def open_workspace(option: Path | None, start: Path | None = None) -> Workspace 
     return find_workspace(start or Path.cwd())
 
 
+def workspace_sources(option: Path | None, sources: tuple[Path, ...]):
+    """(the workspace, the sources to load): --source wins; else the workspace's layers."""
+    found = open_workspace(option)
+    if not sources and found is not None:
+        sources = found.sources()
+    return found, sources
+
+
 def create_workspace(root: Path, include_bundled: bool = True) -> Workspace:
     """Make `root` a workspace: the config file and the three folders; refuses an existing one."""
     from coprod_kg.graph.serialise import write_atomically
