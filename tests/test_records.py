@@ -6,8 +6,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from coprod_kg.graph.cache import CachedStore
 from coprod_kg.queries.catalogue import Parameter, StoredQuery
 from coprod_kg.settings import Settings
+from fresh_python import imported_after
 
 
 def test_equality_hash_and_repr_are_a_frozen_dataclass_s():
@@ -71,11 +70,7 @@ def test_pickled_and_copied_records_are_equal():
 
 
 def test_the_query_path_imports_neither_dataclasses_nor_typing():
-    script = ("import sys\n"
-              "import coprod_kg.settings, coprod_kg.graph.store, coprod_kg.graph.cache\n"
-              "import coprod_kg.graph.worker, coprod_kg.graph.workspace\n"
-              "import coprod_kg.queries.catalogue, coprod_kg.queries.render\n"
-              "print(sorted({'dataclasses', 'inspect', 'typing'} & set(sys.modules)))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "[]"
+    code = ("import coprod_kg.settings, coprod_kg.graph.store, coprod_kg.graph.cache\n"
+            "import coprod_kg.graph.worker, coprod_kg.graph.workspace\n"
+            "import coprod_kg.queries.catalogue, coprod_kg.queries.render\n")
+    assert imported_after(code, {"dataclasses", "inspect", "typing"}) == set()

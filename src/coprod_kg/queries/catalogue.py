@@ -17,6 +17,7 @@ outermost WHERE group, where FILTERs and BINDs of that group see them.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -169,14 +170,25 @@ def find_parameters(text: str, defaults: dict[str, str] | None = None) -> list[P
 def get_query(name: str, folder: Path | None = None) -> StoredQuery:
     """The stored query called `name` (only its file is read); an unknown name suggests the
     closest names."""
-    names = [path.stem for path in query_files(folder)]
+    folder = folder or sources.queries_dir()
+    names = _query_names(folder)
     if name in names:
-        return read_query((folder or sources.queries_dir()) / f"{name}.rq")
+        return read_query(folder / f"{name}.rq")
     import difflib
 
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(name, sorted(names), n=3, cutoff=0.5)
     hint = f"; did you mean: {', '.join(close)}?" if close else "; `coprod-kg queries` lists them"
     raise InputError(f"unknown query {name!r}{hint}")
+
+
+def _query_names(folder: Path) -> set[str]:
+    """The stems of the names `query_files` finds, without a Path for each (`*.rq` matches
+    no hidden name); none for a folder that cannot be read, as glob finds none there."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return set()
+    return {entry[:-3] for entry in entries if entry.endswith(".rq") and entry[0] != "."}
 
 
 # --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ IRI_REF = re.compile(r'<[^\s<>"{}|^`\\]*>')
 PREFIXED = re.compile(r"([A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?:")
 DECLARATION = re.compile(r"PREFIX\s+([A-Za-z](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?)?:", re.I)
 NAME_CHAR = re.compile(r"[A-Za-z0-9_.\-?$]")
+NAME_RUN = re.compile(r"[A-Za-z0-9_.\-?$]+")
 
 
 def _skip(text: str, index: int) -> int | None:
@@ -62,7 +63,9 @@ def scan(text: str) -> tuple[list[tuple[str, int]], set[str]]:
             while index < len(text) and not text[index].isspace() and text[index] not in "{}();,":
                 index += 1  # the local part
             continue
-        index += 1
+        # nothing starts inside a run of name characters (each follows one): past the run
+        run = NAME_RUN.match(text, index)
+        index = run.end() if run else index + 1
     return used, declared
 
 
