@@ -356,7 +356,7 @@ def _copy_to_disk(store, location: Path) -> None:
 
 
 def _write_snapshot(store, path: Path) -> None:
-    """The store's quads as N-Quads at `path`, sealed with their checksum (see _unsealed),
+    """The store's quads as N-Quads at `path`, sealed with their checksum (see _sealed),
     through a temporary file and a rename."""
     import pyoxigraph
 
@@ -375,19 +375,19 @@ def _write_snapshot(store, path: Path) -> None:
 SEAL = b"# crc32 "
 
 
-def _checksum(data: bytes) -> bytes:
+def _checksum(data: bytes | memoryview) -> bytes:
     import zlib
 
     return b"%08x" % zlib.crc32(data)
 
 
-def _unsealed(data: bytes) -> bytes | None:
-    """The quads of a sealed snapshot, or None if they are not those it was sealed with."""
+def _sealed(data: bytes) -> bool:
+    """Whether a snapshot's quads are those it was sealed with (checked in place: the seal
+    line is a comment, so the snapshot parses as it is, without a copy of its quads)."""
     cut = data.rfind(SEAL)
     if cut < 0 or (cut and data[cut - 1:cut] != b"\n"):
-        return None
-    quads = data[:cut]
-    return quads if data[cut + len(SEAL):].rstrip(b"\n") == _checksum(quads) else None
+        return False
+    return data[cut + len(SEAL):].rstrip(b"\n") == _checksum(memoryview(data)[:cut])
 
 
 def _open_cached(cached, paths: list[Path] | None, allow_federation: bool) -> OxigraphStore:
@@ -418,15 +418,15 @@ def _from_snapshot(path: Path, triples: int | None,
     if not path.is_file():
         return None
     try:
-        quads = _unsealed(path.read_bytes())
+        snapshot = path.read_bytes()
     except OSError:
         return None
-    if quads is None:
+    if not _sealed(snapshot):
         return None
     store = pyoxigraph.Store()
     try:  # parsed, not loaded: Store.load would give the blank nodes new labels
         # lenient: the snapshot is Oxigraph's own dump, so its IRIs need no checking again
-        store.extend(pyoxigraph.parse(quads, format=pyoxigraph.RdfFormat.N_QUADS,
+        store.extend(pyoxigraph.parse(snapshot, format=pyoxigraph.RdfFormat.N_QUADS,
                                       lenient=True))
     except (SyntaxError, ValueError):
         return None
