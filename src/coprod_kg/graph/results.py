@@ -178,15 +178,17 @@ def rows_of(columns: list[list[T]], count: int) -> list[tuple[T, ...]]:
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # Oxigraph's canonical lexical forms that rdflib keeps as they are (checked against rdflib
-# by tests/queries/test_render_native.py); others are rebuilt the way rdflib writes them
+# by tests/queries/test_render_native.py); others are rebuilt the way rdflib writes them.
+# Patterns as text: re compiles (and keeps) one when a literal of its datatype first comes,
+# not every command at import (most answers need none of them; issue 16)
 AS_RDFLIB_WRITES_THEM = {
-    XSD + "integer": re.compile(r"-?\d+"),
-    XSD + "boolean": re.compile(r"true|false"),
-    XSD + "date": re.compile(r"\d{4}-\d\d-\d\d"),
-    XSD + "gYear": re.compile(r"-?\d{4}"),
-    XSD + "gYearMonth": re.compile(r"-?\d{4}-\d\d"),
-    XSD + "duration": re.compile(r"P(?!T?0S$)[0-9YMDTHS.]+"),  # rdflib writes PT0S as P0D
-    XSD + "anyURI": re.compile(r"[^\s]*"),
+    XSD + "integer": r"-?\d+",
+    XSD + "boolean": r"true|false",
+    XSD + "date": r"\d{4}-\d\d-\d\d",
+    XSD + "gYear": r"-?\d{4}",
+    XSD + "gYearMonth": r"-?\d{4}-\d\d",
+    XSD + "duration": r"P(?!T?0S$)[0-9YMDTHS.]+",  # rdflib writes PT0S as P0D
+    XSD + "anyURI": r"[^\s]*",
 }
 _rebuilt_lexical_forms: dict[tuple[str, str], str] = {}
 
@@ -197,7 +199,7 @@ def lexical_form(value: str, datatype: str) -> str:
     if datatype == XSD_DECIMAL:
         return canonical_decimal(value)
     pattern = AS_RDFLIB_WRITES_THEM.get(datatype)
-    if pattern is not None and pattern.fullmatch(value):
+    if pattern is not None and re.fullmatch(pattern, value):
         return value
     key = (value, datatype)
     if key not in _rebuilt_lexical_forms:
@@ -298,7 +300,7 @@ def canonical_decimal(lexical: str) -> str:
 
 XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
 XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_NUMBER = re.compile(r"^-?\d+(\.\d*)?([eE][+-]?\d+)?$")
+_NUMBER = r"^-?\d+(\.\d*)?([eE][+-]?\d+)?$"  # compiled when first needed, as above
 
 
 def canonical_lexical(lexical: str, datatype: str) -> str:
@@ -311,7 +313,7 @@ def canonical_lexical(lexical: str, datatype: str) -> str:
         return canonical_decimal(lexical)
     if datatype == XSD_BOOLEAN and lexical in ("0", "1"):
         return "true" if lexical == "1" else "false"
-    if datatype == XSD_DURATION and _NUMBER.match(lexical):
+    if datatype == XSD_DURATION and re.match(_NUMBER, lexical):
         from rdflib import Literal, URIRef
 
         sign, digits = ("-", lexical[1:]) if lexical.startswith("-") else ("", lexical)
