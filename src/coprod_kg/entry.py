@@ -2,19 +2,24 @@
 
 The plain forms of `coprod-kg query NAME` (`-p`/`--param` values, one `--format`) run
 without importing click, which costs ~30 ms of start-up (issue 16); they print, fail and
-exit as the click command does, through the same library functions. Every other command
-line, and anything unforeseen before the answer is written, goes to the click CLI
-(coprod_kg.cli), which runs the command as usual.
+exit as the click command does, through the same library functions (an unforeseen fault
+too: one line, exit 2). Every other command line goes to the click CLI (coprod_kg.cli),
+which runs the command as usual.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from coprod_kg.console import RDF_FORMATS, RESULT_FORMATS
 
 PARAM_OPTIONS = ("-p", "--param")
 FORMAT_OPTION = "--format"
+# set by the shell completion scripts (`coprod-kg completion`): click answers them
+COMPLETION_VARIABLE = "_COPROD_KG_COMPLETE"
+# what click.echo removes from text written to a pipe or a file (click._compat._ansi_re)
+ANSI_ESCAPE = r"\033\[[;?0-9]*[a-zA-Z]"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -58,26 +63,24 @@ def _next_option(tokens: list[str]) -> tuple[str | None, str, list[str]]:
 
 
 def run(argv: list[str]) -> int | None:
-    """The exit code of a plain `query NAME` answered here; None: click's to run."""
+    """The exit code of a plain `query NAME` answered here; None: click's to run. Once the
+    command is ours, every outcome is reported here: click never runs it a second time."""
     wanted = recognise(argv)
-    if wanted is None or not _plain_streams():
+    if wanted is None or not _plain_streams() or COMPLETION_VARIABLE in os.environ:
         return None
-    from coprod_kg.console import interrupt_on_termination
-    from coprod_kg.errors import EXIT_INTERRUPTED, CoprodError
+    from coprod_kg.console import interrupt_on_termination, unexpected
+    from coprod_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED, CoprodError
 
-    interrupt_on_termination()
     name, params, fmt = wanted
     try:
-        text = _answer(name, params, fmt)
+        interrupt_on_termination()
+        return _write(_answer(name, params, fmt))
     except CoprodError as error:
         return _failed(str(error), error.exit_code, fmt)
     except KeyboardInterrupt:
         return _failed("interrupted", EXIT_INTERRUPTED, fmt)
-    except Exception:  # a fault nobody foresaw: click runs the command again and reports it
-        return None
-    if "\x1b" in text and not sys.stdout.isatty():
-        return None  # click.echo strips escape sequences in a pipe: let it
-    return _write(text, fmt)
+    except Exception as error:  # a fault nobody foresaw: one line, as the click CLI gives
+        return _failed(unexpected(error), EXIT_ERROR, fmt)
 
 
 def _plain_streams() -> bool:
@@ -114,11 +117,13 @@ def default_settings(workspace, sources):
     return Settings(workspace=workspace, sources=tuple(sources))
 
 
-def _write(text: str, fmt: str) -> int:
-    """Print the answer as click.echo does; a reader that went away is not a failure."""
-    from coprod_kg.console import unexpected
-    from coprod_kg.errors import EXIT_ERROR, EXIT_INTERRUPTED
+def _write(text: str) -> int:
+    """Print the answer as click.echo does (escape sequences removed unless stdout is a
+    terminal); a reader that went away is not a failure."""
+    if "\x1b" in text and not sys.stdout.isatty():
+        import re
 
+        text = re.sub(ANSI_ESCAPE, "", text)
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -127,10 +132,6 @@ def _write(text: str, fmt: str) -> int:
 
         silence_stdout()
         return 0
-    except KeyboardInterrupt:
-        return _failed("interrupted", EXIT_INTERRUPTED, fmt)
-    except Exception as error:  # stdout full or failing
-        return _failed(unexpected(error), EXIT_ERROR, fmt)
     return 0
 
 

@@ -106,11 +106,19 @@ def test_a_workspace_query_shadows_the_bundled_one(runner, tmp_path):
                 tmp_path / "marker")
     assert entry[:2] == (0, "n\r\n6\r\n")
     assert "needs parameter 'principle'" in run(THROUGH_CLICK, ["query", "needs"], tmp_path)[2]
-    # an escape sequence in a value: click.echo strips it in a pipe, so click prints it
+    # an escape sequence in a value: removed in a pipe, as click.echo does
     (tmp_path / "queries" / "escape.rq").write_text(
-        'SELECT ("\\u001B[31mred" AS ?x) WHERE {}\n', encoding="utf-8")
-    assert_as_click(["query", "escape", "--format", "csv"], tmp_path, fast=False)
+        'SELECT ("\\u001B[31mred\\u001b[0m" AS ?x) WHERE {}\n', encoding="utf-8")
+    assert_as_click(["query", "escape", "--format", "csv"], tmp_path, fast=True)
     assert run(THROUGH_CLICK, ["query", "escape", "--format", "csv"], tmp_path)[1] == "x\r\nred\r\n"
+
+
+def test_shell_completion_is_click_s(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMP_WORDS", "coprod-kg query outcomes-by-red")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    monkeypatch.setenv("_COPROD_KG_COMPLETE", "bash_complete")
+    assert_as_click([*QUERY], tmp_path, fast=False)
+    assert "caseLabel" not in run(THROUGH_CLICK, QUERY, tmp_path)[1]  # completions, no answer
 
 
 def test_the_store_folder_of_the_environment_is_used(tmp_path, store_dir):
@@ -160,12 +168,16 @@ def in_process(monkeypatch):
     monkeypatch.setattr(cli, "interrupt_on_termination", lambda: None)
 
 
-def test_an_unforeseen_fault_is_reported_by_click(in_process, monkeypatch, capsys):
-    """A fault before the answer is written: click runs the command again and reports it."""
+def test_an_unforeseen_fault_is_one_line_as_click_gives_it(in_process, monkeypatch, capsys):
+    """A fault nobody foresaw: the command is not run a second time through click (its
+    warnings would show twice), and the line is the click CLI's."""
     from coprod_kg import entry
     from coprod_kg.queries import run as query_run
 
+    calls = []
+
     def broken(*args, **kwargs):
+        calls.append(args)
         raise RuntimeError("injected fault")
 
     monkeypatch.setattr(query_run, "answer", broken)
@@ -174,6 +186,7 @@ def test_an_unforeseen_fault_is_reported_by_click(in_process, monkeypatch, capsy
     assert exit_.value.code == 2
     assert capsys.readouterr().err == ("coprod-kg: error: unexpected error: RuntimeError: "
                                        "injected fault (run with --debug for the traceback)\n")
+    assert len(calls) == 1
 
 
 def test_the_settings_are_those_of_the_click_group(in_process, monkeypatch, tmp_path):

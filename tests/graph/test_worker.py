@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 
-from coprod_kg.errors import InputError
+from coprod_kg.errors import CoprodError, InputError
 from coprod_kg.graph.worker import run_bounded
 from fresh_python import imported_after
 
@@ -29,3 +32,35 @@ def test_a_text_answer_needs_no_pickle():
     code = ("from coprod_kg.graph.worker import run_bounded\n"
             "assert run_bounded(lambda: 'x', timeout=10) == 'x'\n")
     assert imported_after(code, {"pickle"}) == set()
+
+
+def _stops_after_the_first_chunk(size: int, stop):
+    """An action whose worker writes the first 64 KiB of its answer, then `stop()`s: runs
+    in the forked child only."""
+
+    def action():
+        write = os.write
+
+        def write_then_stop(fd, data):
+            written = write(fd, bytes(data[: 1 << 16]))
+            stop()
+            return written
+
+        os.write = write_then_stop
+        return "x" * size
+
+    return action
+
+
+def _killed() -> None:  # as by the OOM killer
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _write_fails() -> None:
+    raise OSError("no space left")
+
+
+@pytest.mark.parametrize("stop, end", [(_killed, "signal SIGKILL"), (_write_fails, "exit 1")])
+def test_an_answer_cut_short_is_an_error_not_an_answer(stop, end):
+    with pytest.raises(CoprodError, match=rf"^the query engine crashed \({end}\)"):
+        run_bounded(_stops_after_the_first_chunk(4 << 20, stop), timeout=10)

@@ -86,15 +86,16 @@ def _collect(read_end: int, pid: int, timeout: float | None) -> bytes:
         _kill(pid)
         raise
     _, status = os.waitpid(pid, 0)
-    if not chunks:
-        raise CoprodError(f"the query engine crashed (signal {_signal_of(status)}); "
+    # a child that died before it finished writing (the OOM killer) leaves a cut answer
+    if not chunks or not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+        raise CoprodError(f"the query engine crashed ({_end_of(status)}); "
                           "the query may be too large or too deep")
     return b"".join(chunks)
 
 
-def _signal_of(status: int) -> str:
+def _end_of(status: int) -> str:
     if os.WIFSIGNALED(status):
-        return signal.Signals(os.WTERMSIG(status)).name
+        return f"signal {signal.Signals(os.WTERMSIG(status)).name}"
     return f"exit {os.WEXITSTATUS(status)}"
 
 
