@@ -74,3 +74,11 @@ def test_the_query_path_imports_neither_dataclasses_nor_typing():
             "import coprod_kg.graph.worker, coprod_kg.graph.workspace\n"
             "import coprod_kg.queries.catalogue, coprod_kg.queries.render\n")
     assert imported_after(code, {"dataclasses", "inspect", "typing"}) == set()
+
+
+def test_a_record_without_fields_is_refused():
+    from coprod_kg.records import Record
+
+    with pytest.raises(TypeError, match="Empty: a Record needs annotated fields"):
+        class Empty(Record):
+            pass

@@ -31,7 +31,11 @@ class Record:
     __dataclass_fields__ = _DataclassFields()
 
     def __init_subclass__(cls) -> None:
-        cls._fields = tuple(cls.__dict__.get("__annotations__", ()))
+        # the class's own annotations (on Python 3.14 no longer in its __dict__); a Record
+        # without fields would compare equal to every other: refused
+        cls._fields = tuple(cls.__annotations__)
+        if not cls._fields:
+            raise TypeError(f"{cls.__qualname__}: a Record needs annotated fields")
 
     def _set(self, **values: object) -> None:
         self.__dict__.update(values)
