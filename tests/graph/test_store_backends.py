@@ -35,7 +35,9 @@ def backends(tmp_path_factory):
     from coprod_kg.graph.remote import RemoteStore, sibling_endpoints
     from coprod_kg.graph.server import OxigraphServer
 
-    memory = open_store(Settings(store="memory"))
+    # answers compared, not speed: rdflib takes ~7 s for review-statements, which a
+    # loaded machine may stretch past the default --timeout of 30 s
+    memory = open_store(Settings(store="memory", timeout=300))
     oxigraph = open_store(Settings(store="oxigraph"))
     with OxigraphServer(tmp_path_factory.mktemp("backends-store")) as server:
         endpoints = sibling_endpoints(server.query_url)
