@@ -83,6 +83,7 @@ def test_workspace_queries_are_listed_and_run(runner, workspace):
     (workspace / "queries" / "my-count.rq").write_text(
         "#+ summary: How many case studies\n"
         "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cpo:CaseStudy }\n", encoding="utf-8")
+    (workspace / "queries" / ".#my-count.rq").write_text("an editor's lock file\n")
     listing = json.loads(runner.invoke(cli, ["queries", "--format", "json"]).stdout)
     mine = [entry for entry in listing if entry["origin"] == "workspace"]
     assert [(e["name"], e["summary"]) for e in mine] == [("my-count", "How many case studies")]

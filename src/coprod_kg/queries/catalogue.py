@@ -104,7 +104,9 @@ class StoredQuery(Record):
 
 
 def query_files(folder: Path | None = None) -> list[Path]:
-    return sorted((folder or sources.queries_dir()).glob("*.rq"))
+    """The folder's `*.rq` files but hidden ones (an editor's `.#name.rq` lock file)."""
+    return sorted(path for path in (folder or sources.queries_dir()).glob("*.rq")
+                  if not path.name.startswith("."))
 
 
 def load_catalogue(folder: Path | None = None) -> dict[str, StoredQuery]:
@@ -182,8 +184,8 @@ def get_query(name: str, folder: Path | None = None) -> StoredQuery:
 
 
 def _query_names(folder: Path) -> set[str]:
-    """The stems of the names `query_files` finds, without a Path for each (`*.rq` matches
-    no hidden name); none for a folder that cannot be read, as glob finds none there."""
+    """The stems of the names `query_files` finds, without a Path for each; none for a
+    folder that cannot be read, as glob finds none there."""
     try:
         entries = os.listdir(folder)
     except OSError:
