@@ -363,6 +363,32 @@ def test_q4_through_the_cli(runner):
     )
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_q4_equal_reductions_are_in_the_order_of_their_iris(tmp_path, backend):
+    # the query sorts ties on a key made from the IRI (Oxigraph compares it in memory)
+    tied = tmp_path / "tied.ttl"
+    outcomes = ["out:tie-b", "out:tie-a10", "out:tie-a9", "out:tie-c"]
+    tied.write_text(
+        "@prefix cpo: <https://w3id.org/coprod-kg/ontology#> .\n"
+        "@prefix out: <https://w3id.org/coprod-kg/id/outcome/> .\n"
+        "@prefix qudt: <http://qudt.org/schema/qudt/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://w3id.org/coprod-kg/id/case-study/tied> rdfs:label \"Tied\" ;\n"
+        f"    cpo:hasOutcome {', '.join(outcomes)} .\n"
+        + "".join(
+            f"{outcome} a cpo:QuantifiedOutcome ; rdfs:label \"{outcome}\" ; cpo:page 1 ;\n"
+            "    cpo:direction <https://w3id.org/coprod-kg/id/direction/decrease> ;\n"
+            "    qudt:unit <http://qudt.org/vocab/unit/PERCENT> ; qudt:numericValue 99.5 .\n"
+            for outcome in outcomes),
+        encoding="utf-8",
+    )
+    store = open_store(Settings(store=backend, sources=(sources.data_dir(), tied)))
+    rows = library_rows(store, "outcomes-by-reduction")
+    assert [row["outcome"] for row in rows[:5]] == [
+        "out:tie-a10", "out:tie-a9", "out:tie-b", "out:tie-c",
+        REDUCTIONS_OF_AT_LEAST_25[0][0]]
+
+
 # --------------------------------------------------------------------------
 # Question 5 - case studies embodying a principle
 # --------------------------------------------------------------------------
