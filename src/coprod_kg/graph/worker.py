@@ -53,11 +53,12 @@ def run_bounded(action: Callable[[], T], *, timeout: float | None,
         payload = _collect(read_end, pid, timeout)
     finally:
         os.close(read_end)
+    body = memoryview(payload)[1:]  # no copy of a large answer
     if payload[:1] == _TEXT:
-        return payload[1:].decode("utf-8", "surrogatepass")  # type: ignore[return-value]
+        return str(body, "utf-8", "surrogatepass")  # type: ignore[return-value]
     import pickle
 
-    status, value = pickle.loads(payload[1:])
+    status, value = pickle.loads(body)
     if status == "ok":
         return value
     kind, message, exit_code = value

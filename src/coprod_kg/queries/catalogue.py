@@ -105,8 +105,8 @@ class StoredQuery(Record):
 
 def query_files(folder: Path | None = None) -> list[Path]:
     """The folder's `*.rq` files but hidden ones (an editor's `.#name.rq` lock file)."""
-    return sorted(path for path in (folder or sources.queries_dir()).glob("*.rq")
-                  if not path.name.startswith("."))
+    folder = folder or sources.queries_dir()
+    return sorted(folder / f"{name}.rq" for name in _query_names(folder))
 
 
 def load_catalogue(folder: Path | None = None) -> dict[str, StoredQuery]:
@@ -184,8 +184,8 @@ def get_query(name: str, folder: Path | None = None) -> StoredQuery:
 
 
 def _query_names(folder: Path) -> set[str]:
-    """The stems of the names `query_files` finds, without a Path for each; none for a
-    folder that cannot be read, as glob finds none there."""
+    """The names of a folder's stored queries: its `*.rq` files but hidden ones, without a
+    Path for each (get_query); none for a folder that cannot be read."""
     try:
         entries = os.listdir(folder)
     except OSError:

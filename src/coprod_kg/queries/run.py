@@ -9,10 +9,9 @@ from pathlib import Path
 
 from coprod_kg.errors import InputError
 
-# Oxigraph: "error at 3:1: ..."; rdflib: "... (at char 155), (line:4, col:1)"
-ENGINE_POSITION = re.compile(
-    r"error at (\d+):(\d+): |\s*\(at char \d+\), \(line:(\d+), col:(\d+)\)"
-)
+# Oxigraph: "error at 3:1: ..."; rdflib: "... (at char 155), (line:4, col:1)". As text:
+# re compiles it when an error first needs it, not at every query's start (issue 16)
+ENGINE_POSITION = r"error at (\d+):(\d+): |\s*\(at char \d+\), \(line:(\d+), col:(\d+)\)"
 MAX_ERROR_LENGTH = 200
 
 
@@ -63,7 +62,7 @@ def located(message: str, where: str, added_lines: int) -> str:
             return f"{where}:{int(match.group(1)) - added_lines}:{match.group(2)}: "
         return f" at {where}:{int(match.group(3)) - added_lines}:{match.group(4)}"
 
-    message = ENGINE_POSITION.sub(at, message.splitlines()[0] if message else message)
+    message = re.sub(ENGINE_POSITION, at, message.splitlines()[0] if message else message)
     if len(message) > MAX_ERROR_LENGTH:
         message = message[: MAX_ERROR_LENGTH - 1] + "…"
     return message
